@@ -1,0 +1,203 @@
+"""Japanese text analysis: SudachiPy morphemes and the Whoosh tokenizers built on them.
+
+Three views of the same text feed three kinds of index field:
+- `JapaneseTokenizer`: content words as Sudachi normalised forms, split mode C plus
+  its A sub-units at the same position (so 漏洩 finds 情報漏えい);
+- `ReadingTokenizer`: katakana reading bigrams, so kana-only queries
+  (まいなほけんしょう, はき) reach words written in kanji;
+- `BigramTokenizer`: character bigrams, the fallback for words Sudachi does not know.
+Offsets always point into the verbatim text, so highlights land on published text.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterator
+
+from sudachipy import Dictionary, SplitMode
+from whoosh.analysis import Token, Tokenizer
+
+from .textnorm import normalize_with_offsets, to_katakana
+
+# Parts of speech that carry content, with the weight a query word of that kind has
+# when we ask how much of a question an entry covers. Everything else (particles,
+# auxiliaries, symbols, pronouns, prefixes/suffixes, interjections) is dropped.
+POS_WEIGHTS = {
+    "名詞": 1.0,
+    "形状詞": 0.8,
+    "動詞": 0.7,
+    "形容詞": 0.7,
+    "副詞": 0.4,
+}
+_WORD_RUN_RE = re.compile(r"\w+")
+_local = threading.local()
+
+
+@lru_cache(maxsize=1)
+def stop_terms() -> frozenset[str]:
+    """Lemmas with no topic of their own (light verbs, question frames)."""
+    text = resources.files("kb.data").joinpath("stopterms.txt").read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> Dictionary:
+    return Dictionary(dict="core")
+
+
+def _sudachi():
+    """One Sudachi tokenizer per thread: they keep per-call state."""
+    if not hasattr(_local, "tokenizer"):
+        _local.tokenizer = _dictionary().create(SplitMode.C)
+    return _local.tokenizer
+
+
+def segmentation(text: str) -> tuple[int, bool]:
+    """How many morphemes Sudachi cuts normalised `text` into, and whether all are known."""
+    morphemes = _sudachi().tokenize(normalize_with_offsets(text).text)
+    return len(morphemes), not any(m.is_oov() for m in morphemes)
+
+
+@dataclass(frozen=True)
+class Morph:
+    """One content word: normalised term, weight, reading and verbatim offsets."""
+
+    term: str
+    pos: str
+    weight: float
+    reading: str
+    start: int
+    end: int
+    subterms: tuple[str, ...] = ()
+
+
+def _term_of(morpheme) -> str:
+    return morpheme.normalized_form().lower()
+
+
+def _is_content(morpheme) -> bool:
+    pos = morpheme.part_of_speech()
+    if pos[0] not in POS_WEIGHTS:
+        return False
+    term = _term_of(morpheme)
+    return bool(term.strip()) and term not in stop_terms()
+
+
+@lru_cache(maxsize=8192)
+def analyze(text: str) -> tuple[Morph, ...]:
+    """Content words of `text` (mode C, with their A sub-units), offsets into `text`.
+
+    Cached: one build analyses each text for several fields."""
+    norm = normalize_with_offsets(text)
+    if not norm.text.strip():
+        return ()
+    morphs = []
+    for m in _sudachi().tokenize(norm.text):
+        if not _is_content(m):
+            continue
+        subunits = m.split(SplitMode.A)
+        subterms = tuple(_term_of(s) for s in subunits if _is_content(s)) if len(subunits) > 1 else ()
+        morphs.append(
+            Morph(
+                term=_term_of(m),
+                pos=m.part_of_speech()[0],
+                weight=POS_WEIGHTS[m.part_of_speech()[0]],
+                reading=to_katakana(m.reading_form()),
+                start=norm.starts[m.begin()],
+                end=norm.ends[m.end() - 1],
+                subterms=subterms,
+            )
+        )
+    return tuple(morphs)
+
+
+def reading_bigrams(reading: str) -> list[str]:
+    """Bigrams of a katakana reading (a 1-char reading stays whole)."""
+    if len(reading) < 2:
+        return [reading] if reading else []
+    return [reading[i : i + 2] for i in range(len(reading) - 1)]
+
+
+def char_bigrams(normalized: str) -> Iterator[tuple[str, int, int]]:
+    """(bigram, start, end) over word-character runs of already normalised text."""
+    for run in _WORD_RUN_RE.finditer(to_katakana(normalized)):
+        s, text = run.start(), run.group()
+        if len(text) == 1:
+            yield text, s, s + 1
+        for i in range(len(text) - 1):
+            yield text[i : i + 2], s + i, s + i + 2
+
+
+class _BaseTokenizer(Tokenizer):
+    """Shared Whoosh plumbing: turn (text, start, end) triples into Tokens."""
+
+    def _pieces(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
+        raise NotImplementedError
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos - 1
+        for text, start, end, new_position in self._pieces(value):
+            if new_position:
+                pos += 1
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class JapaneseTokenizer(_BaseTokenizer):
+    """Content words, mode C then its A sub-units at the same position."""
+
+    def _pieces(self, value):
+        for m in analyze(value):
+            yield m.term, m.start, m.end, True
+            for sub in m.subterms:
+                if sub != m.term:
+                    yield sub, m.start, m.end, False
+
+
+class ReadingTokenizer(_BaseTokenizer):
+    """Katakana reading bigrams of each content word."""
+
+    def _pieces(self, value):
+        for m in analyze(value):
+            for gram in reading_bigrams(m.reading):
+                yield gram, m.start, m.end, True
+
+
+class BigramTokenizer(_BaseTokenizer):
+    """Character bigrams of the normalised text (kana folded to katakana)."""
+
+    def _pieces(self, value):
+        norm = normalize_with_offsets(value)
+        for gram, s, e in char_bigrams(norm.text):
+            yield (gram, *norm.span(s, e), True)
+
+
+def entry_terms(text: str) -> set[str]:
+    """Every index term (C and A units) of `text`: what an entry 'contains'."""
+    terms: set[str] = set()
+    for m in analyze(text):
+        terms.add(m.term)
+        terms.update(m.subterms)
+    return terms
+
+
+def text_reading_bigrams(text: str) -> set[str]:
+    """Set of reading bigrams of `text`'s content words."""
+    return {g for m in analyze(text) for g in reading_bigrams(m.reading)}

@@ -1,0 +1,118 @@
+"""`kb`: build the index, ask questions, evaluate. The contract other tools depend on."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import config
+from .answer import ask as answer_question
+from .errors import KBError
+from .evaluate import evaluate, read_queries
+from .indexer import build_index
+from .ingest import load_content
+from .output import answer_record, batch_record
+from .search import KnowledgeBase
+
+INDEX_OPTION = click.option(
+    "--index", "index_dir", type=click.Path(path_type=Path), default=None,
+    help="index folder [default: $KB_INDEX_DIR or index/]",
+)
+
+
+def _index_dir(value: Path | None) -> Path:
+    return value or Path(config.setting("INDEX_DIR"))
+
+
+def _open(index_dir: Path | None) -> KnowledgeBase:
+    return KnowledgeBase.open(_index_dir(index_dir))
+
+
+class KBGroup(click.Group):
+    """Turns any KBError into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KBError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=KBGroup)
+def main() -> None:
+    """Knowledge base of the city's published answers (国民健康保険・マイナ保険証)."""
+
+
+@main.command()
+@click.option("--content", "content", multiple=True, type=click.Path(path_type=Path),
+              help="content folder or file; repeat for several [default: $KB_CONTENT_DIR or content/]")
+@INDEX_OPTION
+def build(content: tuple[Path, ...], index_dir: Path | None) -> None:
+    """Parse the content and switch the index to a freshly built version."""
+    sources = content or (Path(config.setting("CONTENT_DIR")),)
+    loaded = load_content(sources)
+    total = len(loaded.entries)
+    with click.progressbar(length=total, label=f"indexing {total} entries", file=sys.stderr) as bar:
+        version = build_index(loaded, _index_dir(index_dir), progress=lambda done, _: bar.update(1))
+    click.echo(f"built {version}: {total} entries from {len(loaded.documents)} document(s) → {_index_dir(index_dir)}")
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--batch", type=click.File("r", encoding="utf-8"), help='JSONL file of {"qid","query"} lines ("-" for stdin)')
+@click.option("--json", "as_json", is_flag=True, help="print the decision as JSON")
+@INDEX_OPTION
+def ask(question: str | None, batch, as_json: bool, index_dir: Path | None) -> None:
+    """Answer QUESTION, or every line of --batch (JSONL out, one line per input, in order)."""
+    if bool(question) == bool(batch):
+        raise click.UsageError("give a QUESTION or --batch FILE (not both)")
+    kb = _open(index_dir)
+    threshold = config.setting("ANSWER_THRESHOLD")
+    if batch:
+        for number, line in enumerate(batch, 1):
+            if line.strip():
+                try:
+                    row = json.loads(line)
+                    qid, query = row["qid"], row["query"]
+                except (ValueError, KeyError, TypeError):
+                    raise click.UsageError(f"--batch line {number}: expected a JSON object with \"qid\" and \"query\"")
+                record = batch_record(qid, answer_question(kb, str(query), threshold))
+                click.echo(json.dumps(record, ensure_ascii=False))
+        return
+    result = answer_question(kb, question, threshold)
+    if as_json:
+        click.echo(json.dumps(answer_record(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_plain(result))
+
+
+def _plain(result) -> str:
+    if not result.answered:
+        lines = [result.message or ""]
+        lines += [f"  関連: {e.question.splitlines()[0]} [{e.id}]" for e in result.related]
+        return "\n".join(lines)
+    entry, source = result.entry, result.entry.source
+    return "\n".join([
+        f"Q: {entry.question}", "", entry.answer_text, "",
+        f"出典: {source.title}（No. {source.item}{'、' + source.date if source.date else ''}）{source.url or ''}",
+        f"確信度: {result.confidence:.2f}",
+    ])
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+@INDEX_OPTION
+@click.option("--threshold", type=float, default=None, help="answer threshold [default: $KB_ANSWER_THRESHOLD]")
+def eval_command(file: Path, index_dir: Path | None, threshold: float | None) -> None:
+    """Print Recall@1, MRR@10 and no-answer accuracy for a query file."""
+    scores = evaluate(_open(index_dir), read_queries(file), threshold or config.setting("ANSWER_THRESHOLD"))
+    click.echo(f"queries            {scores.queries} ({scores.answerable} answerable)")
+    click.echo(f"Recall@1           {scores.recall_at_1:.3f}")
+    click.echo(f"MRR@10             {scores.mrr_at_10:.3f}")
+    no_answer = "n/a (every query is answerable)" if scores.no_answer_accuracy is None else f"{scores.no_answer_accuracy:.3f}"
+    click.echo(f"no-answer accuracy {no_answer}")
+    click.echo(f"answered correctly {scores.answered_correctly:.3f} (answerable questions given a right answer)")
+    click.echo(f"false answers      {scores.false_answers}")

@@ -1,0 +1,130 @@
+"""Build an index beside the serving one and switch to it atomically.
+
+Layout of an index folder:
+    current            symlink → versions/<version>   (replaced atomically)
+    versions/<version>/whoosh/       the Whoosh index
+    versions/<version>/entries.json  entries verbatim, plus their analysed terms
+    versions/<version>/meta.json     version, build time, documents, synonym rules
+A reader resolves `current` once and keeps that version; a failed build leaves
+`current` untouched, so the serving index never changes under anyone.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from whoosh import index as whoosh_index
+
+from .analysis import entry_terms, text_reading_bigrams
+from .ingest import Content
+from .schema import build_schema, document_fields
+from .synonyms import parse_synonyms
+
+INDEX_FORMAT = 1
+CURRENT_LINK = "current"
+VERSIONS_DIR = "versions"
+KEEP_VERSIONS = 3  # the new one and two before it, for readers still holding them
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@contextmanager
+def _build_lock(index_dir: Path):
+    """One build at a time per index folder."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _new_version() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def build_index(content: Content, index_dir: Path | str, progress: ProgressCallback | None = None) -> str:
+    """Index `content` into a new version under `index_dir`, switch to it, return its name."""
+    index_dir = Path(index_dir)
+    parse_synonyms(content.synonyms_text)  # a bad rule fails the build before any writing
+    with _build_lock(index_dir):
+        version = _new_version()
+        target = index_dir / VERSIONS_DIR / version
+        try:
+            _write_version(content, target, version, progress)
+            _switch(index_dir, target)
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        _prune(index_dir)
+    return version
+
+
+def _write_version(content: Content, target: Path, version: str, progress) -> None:
+    (target / "whoosh").mkdir(parents=True)
+    ix = whoosh_index.create_in(str(target / "whoosh"), build_schema())
+    writer = ix.writer(limitmb=256)
+    records = []
+    total = len(content.entries)
+    try:
+        for count, entry in enumerate(content.entries, 1):
+            fields = document_fields(entry)
+            writer.add_document(**fields)
+            records.append(
+                {
+                    "entry": entry.to_dict(),
+                    "terms": sorted(entry_terms(fields["reading"])),
+                    "readings": sorted(text_reading_bigrams(fields["reading"])),
+                }
+            )
+            if progress:
+                progress(count, total)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    _write_json(target / "entries.json", records)
+    _write_json(
+        target / "meta.json",
+        {
+            "format": INDEX_FORMAT,
+            "version": version,
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "entry_count": total,
+            "documents": [d.to_dict() for d in content.documents],
+            "synonyms": content.synonyms_text,
+        },
+    )
+
+
+def _write_json(path: Path, data) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump(data, out, ensure_ascii=False)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _switch(index_dir: Path, target: Path) -> None:
+    """Point `current` at `target` with one rename: readers see old or new, never half."""
+    temporary = index_dir / f".{CURRENT_LINK}.{uuid.uuid4().hex}"
+    os.symlink(target.relative_to(index_dir), temporary)
+    os.replace(temporary, index_dir / CURRENT_LINK)
+
+
+def _prune(index_dir: Path) -> None:
+    versions = sorted((index_dir / VERSIONS_DIR).iterdir(), key=lambda p: p.name)
+    current = (index_dir / CURRENT_LINK).resolve()
+    for old in versions[:-KEEP_VERSIONS]:
+        if old.resolve() != current:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def current_version_path(index_dir: Path | str) -> Path | None:
+    """The version folder `current` points at, or None when nothing was built."""
+    link = Path(index_dir) / CURRENT_LINK
+    return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None

@@ -1,0 +1,81 @@
+"""Content folders and files → documents and entries, one parser per source format."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import ContentError
+from ..models import Document, Entry
+from .curated import CURATED_FILE, Curated, apply_curated, load_curated
+from .faq_table import parse_faq_table
+from .public_comment import parse_public_comment
+
+SYNONYMS_FILE = "synonyms.txt"
+# File suffix → parser. Reserved names (synonyms, curated additions) are not documents.
+PARSERS = {
+    ".txt": lambda path, doc_id, text, meta: parse_public_comment(path, doc_id, text, meta),
+    ".csv": parse_faq_table,
+    ".jsonl": parse_faq_table,
+}
+RESERVED_NAMES = {SYNONYMS_FILE, CURATED_FILE}
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything a build needs: documents, their entries, the synonym rules' text."""
+
+    documents: tuple[Document, ...]
+    entries: tuple[Entry, ...]
+    synonyms_text: str
+
+
+def _document_files(paths: Iterable[Path]) -> list[Path]:
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix in PARSERS and p.name not in RESERVED_NAMES
+                and not p.name.startswith(".") and not p.name.upper().startswith("README")
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ContentError(path, None, "no such file or folder")
+    return files
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise ContentError(path, line, "not UTF-8 text") from None
+
+
+def load_content(paths: Iterable[Path | str]) -> Content:
+    """Parse every document under `paths` (folders or files); raises ContentError."""
+    paths = [Path(p) for p in paths]
+    curated = Curated()
+    synonyms = []
+    for folder in (p for p in paths if p.is_dir()):
+        if (folder / CURATED_FILE).exists():
+            curated.merge(load_curated(folder / CURATED_FILE))
+        if (folder / SYNONYMS_FILE).exists():
+            synonyms.append(_read_text(folder / SYNONYMS_FILE))
+    documents: dict[str, Document] = {}
+    entries: list[Entry] = []
+    for path in _document_files(paths):
+        parser = PARSERS.get(path.suffix)
+        if parser is None:
+            raise ContentError(path, None, f"unknown document format {path.suffix!r}; use .txt, .csv or .jsonl")
+        doc_id = path.stem
+        if doc_id in documents:
+            raise ContentError(path, None, f"a second document named {doc_id!r} ({documents[doc_id].path})")
+        document, doc_entries = parser(path, doc_id, _read_text(path), curated.documents.get(doc_id, {}))
+        documents[doc_id] = document
+        entries += doc_entries
+    if not entries:
+        raise ContentError(paths[0] if paths else Path("."), None, "no documents found")
+    return Content(tuple(documents.values()), tuple(apply_curated(entries, curated)), "\n".join(synonyms))

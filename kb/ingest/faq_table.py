@@ -1,0 +1,170 @@
+"""FAQ tables, the open-data format municipalities publish: CSV or JSONL rows with
+`id, question, answer` and optional `category, alternates, url, updated`.
+
+Real exports carry page furniture inside the answer text: `■` bullets, `＜改＞`
+line-break marks, a trailing `【関連するＦＡＱ】` list of other questions' titles and an
+`【お問い合わせ】` block. We turn it into structure (paragraphs, related links, contact)
+instead of indexing it as answer text.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from ..errors import ContentError
+from ..models import Document, Entry, Related, Source
+from ..textnorm import normalize
+from ..wareki import parse_date
+
+REQUIRED = ("id", "question", "answer")
+LINE_BREAK_MARK = "＜改＞"
+RELATED_MARK = re.compile(r"^【関連(?:する)?(?:ＦＡＱ|FAQ|よくある質問)】")
+CONTACT_MARK = re.compile(r"^【(?:お問い?合わせ|問い合わせ先?)】")
+_BULLET_SPLIT = re.compile(r"■")
+# Inside a block, "。" followed by a list marker was a line break in the original.
+_LIST_SPLIT = re.compile(r"(?<=。)(?=・|＊|※|（[０-９\d]+）|[０-９\d]+．)")
+_TAG_PREFIX = re.compile(r"^【[^】]*】")
+
+
+def parse_faq_table(path: Path, doc_id: str, text: str, meta: dict) -> tuple[Document, list[Entry]]:
+    """Parse a CSV or JSONL FAQ table into its Document and entries."""
+    rows = _jsonl_rows(path, text) if path.suffix == ".jsonl" else _csv_rows(path, text)
+    document = Document(
+        id=doc_id,
+        title=meta.get("title", doc_id),
+        path=str(path),
+        kind="faq_table",
+        publisher=meta.get("publisher"),
+        department=meta.get("department"),
+        url=meta.get("url"),
+        date=meta.get("date"),
+    )
+    seen: dict[str, int] = {}
+    parsed = []
+    for line, row in rows:
+        _check_row(path, line, row, seen)
+        parsed.append((line, row, *split_furniture(str(row["answer"]))))
+    by_title = {_title_key(str(row["question"])): f"{doc_id}.{row['id']}" for _, row, *_ in parsed}
+    entries = [
+        _entry(path, line, row, document, paragraphs, related, contact, by_title)
+        for line, row, paragraphs, related, contact in parsed
+    ]
+    return document, entries
+
+
+def _jsonl_rows(path: Path, text: str):
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ContentError(path, number, f"not valid JSON: {error.msg}") from None
+        if not isinstance(row, dict):
+            raise ContentError(path, number, "each line must be a JSON object")
+        yield number, row
+
+
+def _csv_rows(path: Path, text: str):
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
+    if missing:
+        raise ContentError(path, 1, f"the header lacks the column(s): {', '.join(missing)}")
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as error:
+        raise ContentError(path, reader.line_num, f"not valid CSV: {error}") from None
+
+
+def _check_row(path: Path, line: int, row: dict, seen: dict[str, int]) -> None:
+    for name in REQUIRED:
+        value = row.get(name)
+        if value is None or not str(value).strip():
+            raise ContentError(path, line, f"the '{name}' field is missing or empty")
+    key = str(row["id"]).strip()
+    if key in seen:
+        raise ContentError(path, line, f"id {key!r} already used on line {seen[key]}")
+    seen[key] = line
+
+
+def split_furniture(answer: str) -> tuple[list[str], list[str], list[str]]:
+    """Answer text → (paragraphs, related question titles, contact lines)."""
+    paragraphs: list[str] = []
+    related: list[str] = []
+    contact: list[str] = []
+    for block in answer.split(LINE_BREAK_MARK):
+        block = block.strip().lstrip("。").strip()
+        if not block:
+            continue
+        if RELATED_MARK.match(block):
+            related += _sentences(RELATED_MARK.sub("", block))
+        elif CONTACT_MARK.match(block):
+            contact += _sentences(CONTACT_MARK.sub("", block))
+        else:
+            for bullet in _BULLET_SPLIT.split(block):
+                paragraphs += [p for p in _LIST_SPLIT.split(bullet.strip()) if p.strip()]
+    return paragraphs, related, contact
+
+
+def _sentences(block: str) -> list[str]:
+    return [part.strip() for part in block.split("。") if part.strip()]
+
+
+def _title_key(title: str) -> str:
+    return normalize(_TAG_PREFIX.sub("", title)).rstrip("。.？?")
+
+
+def _alternates(value) -> tuple[str, ...]:
+    if not value:
+        return ()
+    items = value if isinstance(value, list) else re.split(r"[|\n]", str(value))
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def _updated(path: Path, line: int, value) -> str | None:
+    if not value:
+        return None
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    try:
+        return parse_date(text).isoformat()
+    except ValueError:
+        raise ContentError(path, line, f"'updated' is not a date: {text!r}") from None
+
+
+def _entry(path, line, row, document, paragraphs, related, contact, by_title) -> Entry:
+    item = str(row["id"]).strip()
+    own_id = f"{document.id}.{item}"
+    links = tuple(
+        Related(title=title, entry_id=target if target != own_id else None)
+        for title in related
+        for target in [by_title.get(_title_key(title))]
+    )
+    category = (row.get("category") or "").strip() or None
+    return Entry(
+        id=own_id,
+        question=str(row["question"]).strip(),
+        answer=tuple(paragraphs) or (str(row["answer"]).strip(),),
+        source=Source(
+            document_id=document.id,
+            title=document.title,
+            item=item,
+            url=(row.get("url") or "").strip() or document.url,
+            date=_updated(path, line, row.get("updated")) or document.date,
+            publisher=document.publisher,
+            department=document.department,
+        ),
+        category=category,
+        alternates=_alternates(row.get("alternates")),
+        topics=(category,) if category else (),
+        related=links,
+        contact=tuple(contact),
+    )

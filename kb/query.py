@@ -1,0 +1,161 @@
+"""A resident's question → the words we search for, with weights and synonym expansions.
+
+Kana-only chunks (まいなんばーかーど, はき) get special care: Sudachi segments hiragana
+poorly, so we try the chunk in katakana and as typed, keep whichever is made of known
+words, and otherwise search it by reading.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh.query import Or, Term
+
+from .analysis import analyze, segmentation, char_bigrams, reading_bigrams
+from .schema import BIGRAM_FIELDS, FIELD_BOOSTS, READING_FIELD
+from .synonyms import Rule, phrase_in_query
+from .textnorm import is_kana_only, normalize, to_katakana
+
+SUBTERM_BOOST = 0.5  # an A sub-unit (漏洩 of 情報漏洩) is weaker evidence than the word
+EXPANSION_BOOST = 0.7  # a synonym is a little weaker evidence than the word typed
+PARTIAL_EXPANSION_BOOST = 0.3  # a synonym found inside a longer word
+READING_BOOST = 0.6
+KANA_WORD_WEIGHT = 1.0
+
+
+@dataclass
+class QueryWord:
+    """One content word of the question and what else counts as finding it."""
+
+    term: str
+    weight: float
+    key: str  # normalised surface, kana folded to katakana
+    reading: str
+    subterms: tuple[str, ...] = ()
+    kana: bool = False  # typed in kana only and matched by reading
+    expansions: list[tuple[str, ...]] = field(default_factory=list)
+
+
+@dataclass
+class ParsedQuery:
+    """Everything search and the answer decision need to know about a question."""
+
+    text: str
+    normalized: str
+    words: list[QueryWord]
+    extra: list[tuple[str, ...]]  # synonym expansions found inside longer words
+    bigrams: list[str]
+
+    @property
+    def is_empty(self) -> bool:
+        """No content word at all (greetings, 'help', punctuation)."""
+        return not self.words
+
+
+def _word(morph, kana: bool = False) -> QueryWord:
+    return QueryWord(
+        term=morph.term, weight=morph.weight, key=to_katakana(normalize(morph.term)),
+        reading=morph.reading, subterms=morph.subterms, kana=kana,
+    )
+
+
+def _kana_words(chunk: str) -> list[QueryWord]:
+    katakana = to_katakana(chunk)
+    candidates = []
+    for spelling in (katakana, chunk):
+        count, known = segmentation(spelling)
+        morphs = analyze(spelling)
+        if known and morphs and count <= max(1, len(spelling) // 3):
+            candidates.append((count, spelling, morphs))
+    if candidates:
+        _, _, morphs = min(candidates, key=lambda c: c[0])
+        return [_word(m) for m in morphs]
+    return [QueryWord(term=katakana, weight=KANA_WORD_WEIGHT, key=katakana, reading=katakana, kana=True)]
+
+
+def _words(text: str) -> list[QueryWord]:
+    words: list[QueryWord] = []
+    for chunk in normalize(text).split(" "):
+        if is_kana_only(chunk) and len(chunk) >= 2:
+            words += _kana_words(chunk)
+        else:
+            words += [_word(m) for m in analyze(chunk)]
+    return words
+
+
+def _covered(phrase, words: list[QueryWord]) -> list[int]:
+    """Indices of the whole words a phrase stands for (not a piece of a longer word)."""
+    n = len(phrase.terms)
+    terms = [w.term for w in words]
+    for i in range(len(words)):
+        if n and tuple(terms[i : i + n]) == phrase.terms:
+            return list(range(i, i + n))
+        joined = ""
+        for j in range(i, len(words)):
+            joined += words[j].key
+            if joined == phrase.key:
+                return list(range(i, j + 1))
+            if len(joined) >= len(phrase.key):
+                break
+        if words[i].kana and phrase.reading and (
+            phrase.reading == words[i].reading
+            or (len(phrase.reading) >= 3 and phrase.reading in words[i].reading)
+        ):
+            return [i]
+    return []
+
+
+def _apply_synonyms(words: list[QueryWord], key: str, rules: list[Rule]) -> list[tuple[str, ...]]:
+    extra: list[tuple[str, ...]] = []
+    terms = [w.term for w in words]
+    kana_readings = [w.reading for w in words if w.kana]
+    for rule in rules:
+        source = next((s for s in rule.sources if phrase_in_query(s, terms, key, kana_readings)), None)
+        if source is None:
+            continue
+        targets = [t.terms for t in rule.targets if t.terms]
+        covered = _covered(source, words)
+        for index in covered:
+            words[index].expansions += [t for t in targets if t not in words[index].expansions]
+        if not covered:
+            extra += targets
+    return extra
+
+
+def parse_query(text: str, rules: list[Rule]) -> ParsedQuery:
+    """Analyse a question and expand it with the synonym rules."""
+    normalized = normalize(text)
+    words = _words(text)
+    extra = _apply_synonyms(words, to_katakana(normalized.replace(" ", "")), rules)
+    return ParsedQuery(
+        text=text,
+        normalized=normalized,
+        words=words,
+        extra=extra,
+        bigrams=[gram for gram, _, _ in char_bigrams(normalized)],
+    )
+
+
+def whoosh_query(parsed: ParsedQuery):
+    """The Whoosh query: every word in every field, weighted; synonyms a little less."""
+    clauses = []
+
+    def add(term: str, boost: float) -> None:
+        for fieldname, field_boost in FIELD_BOOSTS.items():
+            clauses.append(Term(fieldname, term, boost=boost * field_boost))
+
+    for word in parsed.words:
+        if word.kana:
+            clauses += [Term(READING_FIELD, g, boost=READING_BOOST) for g in reading_bigrams(word.reading)]
+        else:
+            add(word.term, word.weight)
+        for sub in word.subterms:
+            add(sub, word.weight * SUBTERM_BOOST)
+        for group in word.expansions:
+            for term in group:
+                add(term, word.weight * EXPANSION_BOOST / len(group))
+    for group in parsed.extra:
+        for term in group:
+            add(term, PARTIAL_EXPANSION_BOOST / len(group))
+    for fieldname, boost in BIGRAM_FIELDS.items():
+        clauses += [Term(fieldname, gram, boost=boost) for gram in dict.fromkeys(parsed.bigrams)]
+    return Or(clauses)

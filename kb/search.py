@@ -1,0 +1,154 @@
+"""Open a built index and rank entries for a question.
+
+Ranking is two-stage: Whoosh BM25F over every field finds candidates, then each
+candidate is re-scored by *coverage*: how much of the question (its content words,
+weighted, synonyms allowed) the entry actually talks about. Coverage is also what the
+answer decision trusts, because a BM25 score means nothing on its own.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.query import And, Term
+
+from .analysis import JapaneseTokenizer, reading_bigrams
+from .errors import IndexCorrupt, IndexNotFound
+from .indexer import INDEX_FORMAT, current_version_path
+from .models import Document, Entry
+from .query import ParsedQuery, QueryWord, parse_query, whoosh_query
+from .synonyms import parse_synonyms
+
+CANDIDATES = 50  # re-scored by coverage; the rest keep their BM25 order
+BM25_SHARE = 0.35  # weight of the (max-normalised) BM25 score next to coverage
+KANA_MATCH = 0.75  # share of a kana word's reading bigrams an entry must hold
+NOUN_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class Hit:
+    """An entry found for a question, with its scores."""
+
+    entry: Entry
+    score: float  # what the ranking used: coverage + BM25 share
+    coverage: float  # 0..1, weighted share of the question the entry covers
+    noun_matches: float  # weight of the question's nouns the entry holds
+
+    def to_dict(self) -> dict:
+        """ENTRY + score, as the CLI and API print hits."""
+        return {**self.entry.to_dict(), "score": round(self.score, 4), "coverage": round(self.coverage, 4)}
+
+
+class KnowledgeBase:
+    """One loaded index version: Whoosh searcher, entries, synonym rules."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            meta = json.loads((path / "meta.json").read_text("utf-8"))
+            records = json.loads((path / "entries.json").read_text("utf-8"))
+            self._index = whoosh_index.open_dir(str(path / "whoosh"))
+            self._searcher = self._index.searcher()
+        except (OSError, ValueError, KeyError, whoosh_index.IndexError) as error:
+            raise IndexCorrupt(path, f"{type(error).__name__}: {error}") from None
+        if meta.get("format") != INDEX_FORMAT:
+            raise IndexCorrupt(path, f"index format {meta.get('format')}, this program reads {INDEX_FORMAT}")
+        self.version: str = meta["version"]
+        self.built_at: str = meta["built_at"]
+        self.documents = {d["id"]: Document(**d) for d in meta["documents"]}
+        self.rules = parse_synonyms(meta["synonyms"])
+        self.entries: dict[str, Entry] = {}
+        self._terms: dict[str, frozenset[str]] = {}
+        self._readings: dict[str, frozenset[str]] = {}
+        for record in records:
+            entry = Entry.from_dict(record["entry"])
+            self.entries[entry.id] = entry
+            self._terms[entry.id] = frozenset(record["terms"])
+            self._readings[entry.id] = frozenset(record["readings"])
+
+    @classmethod
+    def open(cls, index_dir: Path | str) -> "KnowledgeBase":
+        """Open the version `index_dir/current` points at."""
+        version = current_version_path(index_dir)
+        if version is None:
+            raise IndexNotFound(index_dir)
+        return cls(version)
+
+    def close(self) -> None:
+        """Release the Whoosh searcher's files."""
+        self._searcher.close()
+
+    def topics(self) -> dict[str, int]:
+        """Every topic tag with how many entries carry it."""
+        counts: dict[str, int] = {}
+        for entry in self.entries.values():
+            for topic in entry.topics:
+                counts[topic] = counts.get(topic, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def parse(self, question: str) -> ParsedQuery:
+        """The question analysed and expanded with this index's synonym rules."""
+        return parse_query(question, self.rules)
+
+    def search(self, question: str | ParsedQuery, limit: int | None = 10,
+               topic: str | None = None, document: str | None = None) -> list[Hit]:
+        """Entries for `question`, best first (optionally only one topic or document)."""
+        parsed = question if isinstance(question, ParsedQuery) else self.parse(question)
+        if not parsed.words and not parsed.bigrams:
+            return []
+        filters = [Term("topics", topic)] if topic else []
+        filters += [Term("document", document)] if document else []
+        results = self._searcher.search(
+            whoosh_query(parsed), limit=None, filter=And(filters) if filters else None
+        )
+        scored = [(r["id"], r.score) for r in results]
+        if not scored:
+            return []
+        top = max(score for _, score in scored) or 1.0
+        hits = [self._hit(parsed, entry_id, bm25 / top) for entry_id, bm25 in scored[:CANDIDATES]]
+        hits.sort(key=lambda h: -h.score)
+        tail = [Hit(self.entries[i], BM25_SHARE * s / top, 0.0, 0.0) for i, s in scored[CANDIDATES:]]
+        found = hits + tail
+        return found if limit is None else found[:limit]
+
+    def _hit(self, parsed: ParsedQuery, entry_id: str, bm25: float) -> Hit:
+        coverage, nouns = self.coverage(parsed, entry_id)
+        return Hit(self.entries[entry_id], coverage + BM25_SHARE * bm25, coverage, nouns)
+
+    def coverage(self, parsed: ParsedQuery, entry_id: str) -> tuple[float, float]:
+        """(weighted share of the question's words the entry holds, matched noun weight)."""
+        total = sum(w.weight for w in parsed.words)
+        if not total:
+            return 0.0, 0.0
+        matches = [(w, self._word_match(w, entry_id)) for w in parsed.words]
+        covered = sum(w.weight * m for w, m in matches)
+        nouns = sum(m for w, m in matches if w.weight >= NOUN_WEIGHT)
+        return covered / total, nouns
+
+    def _word_match(self, word: QueryWord, entry_id: str) -> float:
+        terms = self._terms[entry_id]
+        if word.kana:
+            grams = reading_bigrams(word.reading)
+            if grams and sum(g in self._readings[entry_id] for g in grams) / len(grams) >= KANA_MATCH:
+                return 1.0
+        elif word.term in terms:
+            return 1.0
+        if any(all(t in terms for t in group) for group in word.expansions):
+            return 1.0
+        if word.subterms:
+            return 0.5 * sum(t in terms for t in word.subterms) / len(word.subterms)
+        return 0.0
+
+    def highlight_spans(self, text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
+        """Verbatim (start, end) spans of `text` that match the question's words."""
+        wanted = {w.term for w in parsed.words}
+        for w in parsed.words:
+            wanted.update(w.subterms)
+            wanted.update(t for group in w.expansions for t in group)
+        spans = []
+        for token in JapaneseTokenizer()(text, chars=True):
+            if token.text in wanted and (not spans or token.startchar >= spans[-1][1]):
+                spans.append((token.startchar, token.endchar))
+        return spans
