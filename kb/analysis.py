@@ -73,7 +73,8 @@ class Morph:
     reading: str
     start: int
     end: int
-    subterms: tuple[str, ...] = ()
+    subterms: tuple[str, ...] = ()  # content A sub-units of a compound
+    pieces: int = 1  # all its A sub-units, content or not (申請方法: 申請 + 方法 = 2)
 
 
 def _term_of(morpheme) -> str:
@@ -111,6 +112,7 @@ def analyze(text: str) -> tuple[Morph, ...]:
                 start=norm.starts[m.begin()],
                 end=norm.ends[m.end() - 1],
                 subterms=subterms,
+                pieces=len(subunits),
             )
         )
     return tuple(morphs)
@@ -191,11 +193,15 @@ class BigramTokenizer(_BaseTokenizer):
 
 def entry_terms(text: str) -> set[str]:
     """Every index term (C and A units) of `text`: what an entry 'contains'."""
-    terms: set[str] = set()
-    for m in analyze(text):
-        terms.add(m.term)
-        terms.update(m.subterms)
-    return terms
+    words, parts = word_and_part_terms(text)
+    return words | parts
+
+
+def word_and_part_terms(text: str) -> tuple[set[str], set[str]]:
+    """(mode C words of `text`, A sub-units that are only parts of longer words)."""
+    words = {m.term for m in analyze(text)}
+    parts = {sub for m in analyze(text) for sub in m.subterms} - words
+    return words, parts
 
 
 def text_reading_bigrams(text: str) -> set[str]:

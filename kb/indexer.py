@@ -22,12 +22,12 @@ from typing import Callable
 
 from whoosh import index as whoosh_index
 
-from .analysis import entry_terms, text_reading_bigrams
+from .analysis import text_reading_bigrams, word_and_part_terms
 from .ingest import Content
 from .schema import build_schema, document_fields
 from .synonyms import parse_synonyms
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 CURRENT_LINK = "current"
 VERSIONS_DIR = "versions"
 KEEP_VERSIONS = 3  # the new one and two before it, for readers still holding them
@@ -75,10 +75,12 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
         for count, entry in enumerate(content.entries, 1):
             fields = document_fields(entry)
             writer.add_document(**fields)
+            words, parts = word_and_part_terms(fields["reading"])
             records.append(
                 {
                     "entry": entry.to_dict(),
-                    "terms": sorted(entry_terms(fields["reading"])),
+                    "terms": sorted(words),
+                    "parts": sorted(parts),
                     "readings": sorted(text_reading_bigrams(fields["reading"])),
                 }
             )

@@ -20,6 +20,7 @@ EXPANSION_BOOST = 0.7  # a synonym is a little weaker evidence than the word typ
 PARTIAL_EXPANSION_BOOST = 0.3  # a synonym found inside a longer word
 READING_BOOST = 0.6
 KANA_WORD_WEIGHT = 1.0
+MAX_KANA_WORDS = 2  # more pieces than this and Sudachi is guessing at hiragana
 
 
 @dataclass
@@ -31,6 +32,7 @@ class QueryWord:
     key: str  # normalised surface, kana folded to katakana
     reading: str
     subterms: tuple[str, ...] = ()
+    pieces: int = 1
     kana: bool = False  # typed in kana only and matched by reading
     expansions: list[tuple[str, ...]] = field(default_factory=list)
 
@@ -54,21 +56,23 @@ class ParsedQuery:
 def _word(morph, kana: bool = False) -> QueryWord:
     return QueryWord(
         term=morph.term, weight=morph.weight, key=to_katakana(normalize(morph.term)),
-        reading=morph.reading, subterms=morph.subterms, kana=kana,
+        reading=morph.reading, subterms=morph.subterms, pieces=morph.pieces, kana=kana,
     )
 
 
 def _kana_words(chunk: str) -> list[QueryWord]:
+    """Words of a kana-only chunk: known words if Sudachi finds them in katakana or as
+    typed (every piece a content word), else the chunk itself; matched by reading too."""
     katakana = to_katakana(chunk)
     candidates = []
     for spelling in (katakana, chunk):
         count, known = segmentation(spelling)
         morphs = analyze(spelling)
-        if known and morphs and count <= max(1, len(spelling) // 3):
-            candidates.append((count, spelling, morphs))
+        if known and morphs and count == len(morphs) <= MAX_KANA_WORDS:
+            candidates.append((count, morphs))
     if candidates:
-        _, _, morphs = min(candidates, key=lambda c: c[0])
-        return [_word(m) for m in morphs]
+        _, morphs = min(candidates, key=lambda c: c[0])
+        return [_word(m, kana=True) for m in morphs]
     return [QueryWord(term=katakana, weight=KANA_WORD_WEIGHT, key=katakana, reading=katakana, kana=True)]
 
 
@@ -146,8 +150,7 @@ def whoosh_query(parsed: ParsedQuery):
     for word in parsed.words:
         if word.kana:
             clauses += [Term(READING_FIELD, g, boost=READING_BOOST) for g in reading_bigrams(word.reading)]
-        else:
-            add(word.term, word.weight)
+        add(word.term, word.weight)
         for sub in word.subterms:
             add(sub, word.weight * SUBTERM_BOOST)
         for group in word.expansions:

@@ -8,6 +8,8 @@ answer decision trusts, because a BM25 score means nothing on its own.
 from __future__ import annotations
 
 import json
+import math
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,8 @@ CANDIDATES = 50  # re-scored by coverage; the rest keep their BM25 order
 BM25_SHARE = 0.35  # weight of the (max-normalised) BM25 score next to coverage
 KANA_MATCH = 0.75  # share of a kana word's reading bigrams an entry must hold
 NOUN_WEIGHT = 1.0
+PART_MATCH = 0.65  # the word is only part of a longer one in the entry (写真 in 顔写真)
+SYNONYM_MATCH = 0.9  # the entry has a synonym, not the word itself
 
 
 @dataclass(frozen=True)
@@ -61,12 +65,16 @@ class KnowledgeBase:
         self.rules = parse_synonyms(meta["synonyms"])
         self.entries: dict[str, Entry] = {}
         self._terms: dict[str, frozenset[str]] = {}
+        self._parts: dict[str, frozenset[str]] = {}
         self._readings: dict[str, frozenset[str]] = {}
         for record in records:
             entry = Entry.from_dict(record["entry"])
             self.entries[entry.id] = entry
             self._terms[entry.id] = frozenset(record["terms"])
+            self._parts[entry.id] = frozenset(record["parts"])
             self._readings[entry.id] = frozenset(record["readings"])
+        self._df = Counter(t for terms in self._terms.values() for t in terms)
+        self._df.update(t for parts in self._parts.values() for t in parts)
 
     @classmethod
     def open(cls, index_dir: Path | str) -> "KnowledgeBase":
@@ -117,28 +125,42 @@ class KnowledgeBase:
         coverage, nouns = self.coverage(parsed, entry_id)
         return Hit(self.entries[entry_id], coverage + BM25_SHARE * bm25, coverage, nouns)
 
+    def idf(self, term: str) -> float:
+        """How much finding `term` tells entries apart; unknown words count as rare ones."""
+        n = len(self.entries)
+        return math.log((n + 1) / (max(self._df.get(term, 0), 1) + 0.5))
+
+    def word_weight(self, word: QueryWord) -> float:
+        """Part-of-speech weight times rarity in this knowledge base."""
+        return word.weight * self.idf(word.term)
+
     def coverage(self, parsed: ParsedQuery, entry_id: str) -> tuple[float, float]:
         """(weighted share of the question's words the entry holds, matched noun weight)."""
-        total = sum(w.weight for w in parsed.words)
+        weights = [self.word_weight(w) for w in parsed.words]
+        total = sum(weights)
         if not total:
             return 0.0, 0.0
-        matches = [(w, self._word_match(w, entry_id)) for w in parsed.words]
-        covered = sum(w.weight * m for w, m in matches)
-        nouns = sum(m for w, m in matches if w.weight >= NOUN_WEIGHT)
+        matches = [self._word_match(w, entry_id) for w in parsed.words]
+        covered = sum(weight * m for weight, m in zip(weights, matches))
+        nouns = sum(m for w, m in zip(parsed.words, matches) if w.weight >= NOUN_WEIGHT)
         return covered / total, nouns
 
     def _word_match(self, word: QueryWord, entry_id: str) -> float:
-        terms = self._terms[entry_id]
+        terms, parts = self._terms[entry_id], self._parts[entry_id]
+        if word.term in terms:
+            return 1.0
         if word.kana:
             grams = reading_bigrams(word.reading)
             if grams and sum(g in self._readings[entry_id] for g in grams) / len(grams) >= KANA_MATCH:
                 return 1.0
-        elif word.term in terms:
-            return 1.0
-        if any(all(t in terms for t in group) for group in word.expansions):
-            return 1.0
+        if any(all(t in terms or t in parts for t in group) for group in word.expansions):
+            return SYNONYM_MATCH
+        if word.term in parts:
+            return PART_MATCH
         if word.subterms:
-            return 0.5 * sum(t in terms for t in word.subterms) / len(word.subterms)
+            found = sum(t in terms or t in parts for t in word.subterms)
+            # every piece counts, stop words too: 申請方法 is not half 申請
+            return 0.5 * found / max(word.pieces, len(word.subterms))
         return 0.0
 
     def highlight_spans(self, text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:

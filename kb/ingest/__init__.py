@@ -40,7 +40,8 @@ def _document_files(paths: Iterable[Path]) -> list[Path]:
                 and not p.name.startswith(".") and not p.name.upper().startswith("README")
             )
         elif path.is_file():
-            files.append(path)
+            if path.name not in RESERVED_NAMES:
+                files.append(path)
         else:
             raise ContentError(path, None, "no such file or folder")
     return files
@@ -59,11 +60,14 @@ def load_content(paths: Iterable[Path | str]) -> Content:
     paths = [Path(p) for p in paths]
     curated = Curated()
     synonyms = []
-    for folder in (p for p in paths if p.is_dir()):
-        if (folder / CURATED_FILE).exists():
-            curated.merge(load_curated(folder / CURATED_FILE))
-        if (folder / SYNONYMS_FILE).exists():
-            synonyms.append(_read_text(folder / SYNONYMS_FILE))
+    for path in paths:
+        folder = path if path.is_dir() else None
+        curated_file = folder / CURATED_FILE if folder else path
+        synonyms_file = folder / SYNONYMS_FILE if folder else path
+        if curated_file.name == CURATED_FILE and curated_file.is_file():
+            curated.merge(load_curated(curated_file))
+        if synonyms_file.name == SYNONYMS_FILE and synonyms_file.is_file():
+            synonyms.append(_read_text(synonyms_file))
     documents: dict[str, Document] = {}
     entries: list[Entry] = []
     for path in _document_files(paths):
