@@ -57,10 +57,23 @@ def _sudachi():
     return _local.tokenizer
 
 
-def segmentation(text: str) -> tuple[int, bool]:
-    """How many morphemes Sudachi cuts normalised `text` into, and whether all are known."""
-    morphemes = _sudachi().tokenize(normalize_with_offsets(text).text)
-    return len(morphemes), not any(m.is_oov() for m in morphemes)
+@dataclass(frozen=True)
+class Segment:
+    """One morpheme as Sudachi cut it: enough to judge how well it read the text."""
+
+    surface: str
+    pos: str
+    known: bool
+    content: bool
+
+
+def segments(text: str) -> list[Segment]:
+    """Every morpheme of normalised `text`, function words included."""
+    return [
+        Segment(m.surface(), m.part_of_speech()[0], not m.is_oov(), _is_content(m))
+        for m in _sudachi().tokenize(normalize_with_offsets(text).text)
+        if m.part_of_speech()[0] != "空白"
+    ]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from whoosh.query import Or, Term
 
-from .analysis import analyze, segmentation, char_bigrams, reading_bigrams
+from .analysis import analyze, segments, char_bigrams, reading_bigrams
 from .schema import BIGRAM_FIELDS, FIELD_BOOSTS, READING_FIELD
 from .synonyms import Rule, phrase_in_query
 from .textnorm import is_kana_only, normalize, to_katakana
@@ -60,19 +60,29 @@ def _word(morph, kana: bool = False) -> QueryWord:
     )
 
 
+def _reads_well(chunk: str) -> bool:
+    """Did Sudachi read kana text as words rather than guess? (カードをなくした: yes;
+    まいなんばーかーど → まい/なん/ばー/かー/ど: no)"""
+    pieces = segments(chunk)
+    content = [p for p in pieces if p.content]
+    return (
+        len(chunk) >= 3  # はき: two kana are too few to trust a reading as a word
+        and bool(content)
+        and all(p.known and p.pos != "感動詞" for p in pieces)
+        and all(len(p.surface) >= 2 for p in content)
+        and sum(len(p.surface) for p in content) > 0.6 * sum(len(p.surface) for p in pieces)
+    )
+
+
 def _kana_words(chunk: str) -> list[QueryWord]:
-    """Words of a kana-only chunk: known words if Sudachi finds them in katakana or as
-    typed (every piece a content word), else the chunk itself; matched by reading too."""
+    """Words of a kana-only chunk: as typed if Sudachi reads it well, else known words
+    in katakana (マイナンバーカード), else the chunk itself, matched by reading."""
+    if _reads_well(chunk):
+        return [_word(m) for m in analyze(chunk)]
     katakana = to_katakana(chunk)
-    candidates = []
-    for spelling in (katakana, chunk):
-        count, known = segmentation(spelling)
-        morphs = analyze(spelling)
-        if known and morphs and count == len(morphs) <= MAX_KANA_WORDS:
-            candidates.append((count, morphs))
-    if candidates:
-        _, morphs = min(candidates, key=lambda c: c[0])
-        return [_word(m, kana=True) for m in morphs]
+    pieces = segments(katakana)
+    if pieces and len(pieces) <= MAX_KANA_WORDS and all(p.known and p.content for p in pieces):
+        return [_word(m, kana=True) for m in analyze(katakana)]
     return [QueryWord(term=katakana, weight=KANA_WORD_WEIGHT, key=katakana, reading=katakana, kana=True)]
 
 

@@ -58,7 +58,7 @@ def parse_synonyms(text: str, path: str = "synonyms.txt") -> list[Rule]:
         left, arrow, right = line.partition("=>")
         sources = _phrases(path, number, left)
         targets = _phrases(path, number, right) if arrow else sources
-        if arrow and not targets or not arrow and len(sources) < 2:
+        if arrow and not (sources and targets) or not arrow and len(sources) < 2:
             raise ContentError(path, number, "a rule needs 'a, b' (two or more) or 'a => b'")
         if arrow:
             rules.append(Rule(sources, targets, number))

@@ -24,6 +24,11 @@ REQUIRED = ("id", "question", "answer")
 LINE_BREAK_MARK = "＜改＞"
 RELATED_MARK = re.compile(r"^【関連(?:する)?(?:ＦＡＱ|FAQ|よくある質問)】")
 CONTACT_MARK = re.compile(r"^【(?:お問い?合わせ|問い合わせ先?)】")
+# Blocks end at a ＜改＞ mark, and also where a related-FAQ or contact block starts
+# without one (the exports are not consistent).
+_BLOCK_SPLIT = re.compile(
+    rf"{LINE_BREAK_MARK}|(?=【関連(?:する)?(?:ＦＡＱ|FAQ|よくある質問)】)|(?=【(?:お問い?合わせ|問い合わせ先?)】)"
+)
 _BULLET_SPLIT = re.compile(r"■")
 # Inside a block, "。" followed by a list marker was a line break in the original.
 _LIST_SPLIT = re.compile(r"(?<=。)(?=・|＊|※|（[０-９\d]+）|[０-９\d]+．)")
@@ -97,7 +102,7 @@ def split_furniture(answer: str) -> tuple[list[str], list[str], list[str]]:
     paragraphs: list[str] = []
     related: list[str] = []
     contact: list[str] = []
-    for block in answer.split(LINE_BREAK_MARK):
+    for block in _BLOCK_SPLIT.split(answer):
         block = block.strip().lstrip("。").strip()
         if not block:
             continue

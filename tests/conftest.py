@@ -1,0 +1,47 @@
+"""Shared fixtures: the real seed content, a seed index built once per session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.indexer import build_index
+from kb.ingest import load_content
+from kb.search import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+SEED = CONTENT / "000_54ca3830d61bfcef.txt"
+SEED_ID = "000_54ca3830d61bfcef"
+SHARED = ROOT.parent / "shared"
+AMAGASAKI = SHARED / "corpora" / "localgovfaq-amagasaki" / "faqs.jsonl"
+DEV_QUERIES = SHARED / "eval" / "dev-queries.jsonl"
+
+
+def needs_shared(path: Path):
+    """Skip (with the reason) when ../shared is not beside the checkout."""
+    return pytest.mark.skipif(not path.exists(), reason=f"{path} not present")
+
+
+@pytest.fixture(scope="session")
+def seed_content():
+    return load_content([CONTENT])
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory, seed_content):
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    build_index(seed_content, index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def kb(seed_index):
+    knowledge_base = KnowledgeBase.open(seed_index)
+    yield knowledge_base
+    knowledge_base.close()
+
+
+def entry_id(item: str) -> str:
+    """The id of a seed entry by its published No. (or 'overview')."""
+    return f"{SEED_ID}.{item}"

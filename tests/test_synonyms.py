@@ -1,0 +1,62 @@
+"""Residents' words → the documents' words (content/synonyms.txt)."""
+from __future__ import annotations
+
+import pytest
+
+from kb.errors import ContentError
+from kb.query import parse_query
+from kb.synonyms import parse_synonyms
+
+from .conftest import CONTENT, entry_id
+
+RULES = """
+# comment
+紛失, なくす, 落とす
+ハードディスク => HDD, 記憶装置
+マイナ保険証 => マイナンバーカード+健康保険証
+"""
+
+
+def expansions(query, rules=RULES):
+    parsed = parse_query(query, parse_synonyms(rules))
+    return {w.term: w.expansions for w in parsed.words}
+
+
+def test_equivalent_words_expand_each_other_through_inflection():
+    assert ("紛失",) in expansions("カードをなくした")["なくす"]
+    assert ("なくす",) in expansions("紛失した")["紛失"]
+
+
+def test_one_way_rules_only_go_one_way():
+    assert ("hdd",) in expansions("ハードディスク")["ハードディスク"]
+    assert expansions("HDD")["hdd"] == []
+
+
+def test_plus_joins_words_that_go_together():
+    assert ("マイナンバーカード", "健康保険証") in expansions("マイナ保険証は安全？")["マイナ"]
+
+
+def test_kana_only_query_matches_a_rule_by_reading():
+    parsed = parse_query("まいなほけんしょう", parse_synonyms(RULES))
+    assert ("マイナンバーカード", "健康保険証") in parsed.words[0].expansions
+
+
+@pytest.mark.parametrize("text, line", [("紛失\n", 1), ("# ok\n=> HDD\n", 2), ("a, ,\n", 1)])
+def test_rules_that_mean_nothing_are_errors(text, line):
+    with pytest.raises(ContentError) as error:
+        parse_synonyms(text)
+    assert error.value.line == line
+
+
+def test_the_shipped_file_parses():
+    rules = parse_synonyms((CONTENT / "synonyms.txt").read_text("utf-8"))
+    assert len(rules) > 100
+
+
+@pytest.mark.parametrize("query, item", [
+    ("外部の会社にデータを預けても大丈夫？", "3"),
+    ("パソコンを捨てるときはどうしてますか", "4"),
+    ("ネットにつながっていますか", "7"),
+])
+def test_resident_words_reach_official_words(kb, query, item):
+    assert kb.search(query, limit=2)[0].entry.id in {entry_id(item), entry_id("5")}
