@@ -80,7 +80,7 @@ def ask(kb: KnowledgeBase, question: str, threshold: float = DEFAULT_THRESHOLD) 
             question=question,
             entry=best.entry,
             confidence=round(best.coverage, 3),
-            best_sentence=best_sentence(best.entry, parsed),
+            best_sentence=best_sentence(best.entry, parsed, kb.word_weight),
             related=_related(hits[1:]),
             hits=tuple(hits),
         )
@@ -111,14 +111,15 @@ def _contact(kb: KnowledgeBase, best: Hit | None) -> str | None:
     return None
 
 
-def best_sentence(entry: Entry, parsed: ParsedQuery) -> SentenceMark | None:
-    """The answer sentence holding the most (weighted) question words; first on ties."""
+def best_sentence(entry: Entry, parsed: ParsedQuery, weight=lambda word: word.weight) -> SentenceMark | None:
+    """The answer sentence holding the most question words (weighted by `weight`,
+    rare words counting more); the first one on ties."""
     best, best_score = None, 0.0
     for index, paragraph in enumerate(entry.answer):
         for match in _SENTENCE_RE.finditer(paragraph):
             terms = entry_terms(match.group())
             score = sum(
-                w.weight for w in parsed.words
+                weight(w) for w in parsed.words
                 if w.term in terms or any(all(t in terms for t in g) for g in w.expansions)
                 or any(t in terms for t in w.subterms)
             )
