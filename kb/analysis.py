@@ -53,7 +53,7 @@ def _dictionary() -> Dictionary:
 def _sudachi():
     """One Sudachi tokenizer per thread: they keep per-call state."""
     if not hasattr(_local, "tokenizer"):
-        _local.tokenizer = _dictionary().create(SplitMode.C)
+        _local.tokenizer = _dictionary().tokenizer(mode=SplitMode.C)
     return _local.tokenizer
 
 
