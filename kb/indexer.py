@@ -22,12 +22,12 @@ from typing import Callable
 
 from whoosh import index as whoosh_index
 
-from .analysis import text_reading_bigrams, word_and_part_terms
+from .analysis import analyze, text_reading_bigrams, word_and_part_terms
 from .ingest import Content
 from .schema import build_schema, document_fields
 from .synonyms import parse_synonyms
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 CURRENT_LINK = "current"
 VERSIONS_DIR = "versions"
 KEEP_VERSIONS = 3  # the new one and two before it, for readers still holding them
@@ -83,6 +83,8 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
                     "terms": sorted(words),
                     "parts": sorted(parts),
                     "readings": sorted(text_reading_bigrams(fields["reading"])),
+                    # for suggestions while typing kana: 「ほけん」 → 保険…
+                    "question_reading": "".join(m.reading for m in analyze(entry.question)),
                 }
             )
             if progress:

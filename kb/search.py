@@ -22,6 +22,7 @@ from .indexer import INDEX_FORMAT, current_version_path
 from .models import Document, Entry
 from .query import ParsedQuery, QueryWord, parse_query, whoosh_query
 from .synonyms import parse_synonyms
+from .textnorm import normalize, to_katakana
 
 CANDIDATES = 50  # re-scored by coverage; the rest keep their BM25 order
 BM25_SHARE = 0.35  # weight of the (max-normalised) BM25 score next to coverage
@@ -29,6 +30,11 @@ KANA_MATCH = 0.75  # share of a kana word's reading bigrams an entry must hold
 NOUN_WEIGHT = 1.0
 PART_MATCH = 0.65  # the word is only part of a longer one in the entry (写真 in 顔写真)
 SYNONYM_MATCH = 0.9  # the entry has a synonym, not the word itself
+
+
+def _fold(text: str) -> str:
+    """Normalised, kana folded to katakana, no spaces: for matching typed prefixes."""
+    return to_katakana(normalize(text)).replace(" ", "")
 
 
 @dataclass(frozen=True)
@@ -67,12 +73,17 @@ class KnowledgeBase:
         self._terms: dict[str, frozenset[str]] = {}
         self._parts: dict[str, frozenset[str]] = {}
         self._readings: dict[str, frozenset[str]] = {}
+        self._suggest_keys: dict[str, tuple[str, ...]] = {}
         for record in records:
             entry = Entry.from_dict(record["entry"])
             self.entries[entry.id] = entry
             self._terms[entry.id] = frozenset(record["terms"])
             self._parts[entry.id] = frozenset(record["parts"])
             self._readings[entry.id] = frozenset(record["readings"])
+            self._suggest_keys[entry.id] = (
+                *(_fold(text) for text in (entry.question, *entry.alternates)),
+                record["question_reading"],
+            )
         self._df = Counter(t for terms in self._terms.values() for t in terms)
         self._df.update(t for parts in self._parts.values() for t in parts)
 
@@ -162,6 +173,19 @@ class KnowledgeBase:
             # every piece counts, stop words too: 申請方法 is not half 申請
             return 0.5 * found / max(word.pieces, len(word.subterms))
         return 0.0
+
+    def suggest(self, text: str, limit: int = 8) -> list[Entry]:
+        """Questions that start with, or contain, what has been typed so far (kana too)."""
+        typed = _fold(text)
+        if not typed:
+            return []
+        ranked = []
+        for entry_id, keys in self._suggest_keys.items():
+            positions = [key.find(typed) for key in keys if typed in key]
+            if positions:
+                entry = self.entries[entry_id]
+                ranked.append((min(positions) > 0, len(entry.question), entry_id))
+        return [self.entries[entry_id] for *_, entry_id in sorted(ranked)[:limit]]
 
     def highlight_spans(self, text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
         """Verbatim (start, end) spans of `text` that match the question's words."""

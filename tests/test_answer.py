@@ -62,3 +62,13 @@ def test_answer_is_verbatim_and_cited(kb):
 def test_related_entries_exclude_the_answer(kb):
     answer = ask(kb, "委託のリスク管理の方法")
     assert answer.entry.id not in {e.id for e in answer.related}
+
+
+@pytest.mark.parametrize("typed, item", [("まいな", "1"), ("オンライン", "7"), ("でーた", "4"), ("データの消去", "4")])
+def test_suggestions_while_typing(kb, typed, item):
+    assert entry_id(item) in [e.id for e in kb.suggest(typed)]
+
+
+def test_suggestions_start_with_prefix_matches(kb):
+    first = kb.suggest("データ")[0]
+    assert first.question.startswith("データ")
