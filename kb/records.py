@@ -1,0 +1,95 @@
+"""Question and feedback records (SQLAlchemy Core: SQLite by default, PostgreSQL by URL).
+
+Only masked text is ever written, and never who asked. When the database is down or
+read-only the records are dropped with a warning: residents still get answers.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text,
+                        create_engine, delete, func, select)
+from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger(__name__)
+DEFAULT_DATABASE_URL = "sqlite:///instance/kb.sqlite3"
+
+metadata = MetaData()
+feedback = Table(
+    "feedback", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("entry_id", String(200), nullable=False),
+    Column("helpful", Boolean, nullable=False),
+    Column("comment", Text),  # masked
+    Column("index_version", String(80)),
+)
+questions = Table(
+    "questions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("question", Text, nullable=False),  # masked
+    Column("outcome", String(16), nullable=False),  # answer | no_answer | help
+    Column("entry_id", String(200)),
+    Column("confidence", Float),
+    Column("index_version", String(80)),
+)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Records:
+    """Writes and purges records; every failure is logged and swallowed."""
+
+    def __init__(self, url: str):
+        self.url = url
+        connect_args = {"timeout": 5} if url.startswith("sqlite") else {"connect_timeout": 5}
+        self.engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
+
+    def create_tables(self) -> bool:
+        """Create missing tables; False (and a warning) when the database is unusable."""
+        return self._run("create tables", lambda conn: metadata.create_all(conn))
+
+    def add_question(self, question: str, outcome: str, entry_id: str | None,
+                     confidence: float | None, index_version: str | None) -> bool:
+        """Record a (masked) question and what the resident got."""
+        row = dict(created_at=_now(), question=question, outcome=outcome, entry_id=entry_id,
+                   confidence=confidence, index_version=index_version)
+        return self._run("record a question", lambda conn: conn.execute(questions.insert(), row))
+
+    def add_feedback(self, entry_id: str, helpful: bool, comment: str | None, index_version: str | None) -> bool:
+        """Record 解決しましたか？ feedback (comment already masked)."""
+        row = dict(created_at=_now(), entry_id=entry_id, helpful=helpful, comment=comment,
+                   index_version=index_version)
+        return self._run("record feedback", lambda conn: conn.execute(feedback.insert(), row))
+
+    def purge(self, days: int) -> dict[str, int]:
+        """Delete records older than `days`; returns how many per table."""
+        cutoff = _now() - timedelta(days=days)
+        with self.engine.begin() as conn:
+            return {
+                table.name: conn.execute(delete(table).where(table.c.created_at < cutoff)).rowcount
+                for table in (questions, feedback)
+            }
+
+    def count(self, table: Table) -> int:
+        """Rows in `table` (for reports and tests)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+    def _run(self, what: str, action) -> bool:
+        try:
+            with self.engine.begin() as conn:
+                action(conn)
+            return True
+        except SQLAlchemyError as error:
+            # The error text never holds the row values we tried to write: hide_parameters.
+            log.warning("database unavailable, could not %s: %s", what, type(error).__name__)
+            return False
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()

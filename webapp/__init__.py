@@ -1,0 +1,68 @@
+"""The web product: JSON API, staff lookup page, resident widget.
+
+`webapp:create_app()` is the app; settings come from KB_* environment variables."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from kb import KBError, KnowledgeBase
+from kb.records import Records
+
+from .kbstate import IndexHolder
+from .settings import load_settings
+
+__all__ = ["create_app", "StartupError"]
+
+
+class StartupError(RuntimeError):
+    """The app cannot start; the message says what to do (gunicorn prints it)."""
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings, index, database, blueprints. Nothing is opened at import."""
+    app = Flask(__name__, instance_relative_config=True)
+    settings = load_settings(overrides={k: v for k, v in (test_config or {}).items() if isinstance(v, str)})
+    app.config.update(settings)
+    app.config.update(test_config or {})
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    _check_index(app.config["INDEX_DIR"])
+    app.extensions["kb_index"] = IndexHolder(app.config["INDEX_DIR"])
+    app.extensions["kb_records"] = _records(app)
+
+    from . import api, health, pages
+    from .errors import register_error_handlers
+    from .security import init_security
+
+    init_security(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(pages.bp)
+    register_error_handlers(app)
+    return app
+
+
+def _check_index(index_dir) -> None:
+    """Fail at start-up, with the command to run, when there is no usable index."""
+    try:
+        KnowledgeBase.open(index_dir).close()  # closed again: each worker opens its own
+    except KBError as error:
+        raise StartupError(str(error)) from None
+
+
+def _records(app: Flask) -> Records:
+    url = app.config["DATABASE_URL"]
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{os.path.join(app.instance_path, 'kb.sqlite3')}"
+    records = Records(url)
+    records.create_tables()
+    records.dispose()  # no pooled connection may cross a fork (gunicorn --preload)
+    return records

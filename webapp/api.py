@@ -1,0 +1,111 @@
+"""The JSON API (/api): ask, search, suggest, entries, topics, feedback, OpenAPI."""
+from __future__ import annotations
+
+import json
+import logging
+from importlib import resources
+
+from flask import Blueprint, current_app, jsonify, request
+
+from kb import ask as decide
+
+from . import present
+from .errors import APIError
+from .requests import json_object, question_text
+
+log = logging.getLogger(__name__)
+bp = Blueprint("api", __name__, url_prefix="/api")
+COMMENT_CHARS = 1000
+
+
+def knowledge_base():
+    """This process's current index (503 JSON if none can be served)."""
+    return current_app.extensions["kb_index"].get()
+
+
+def records():
+    return current_app.extensions["kb_records"]
+
+
+@bp.post("/ask")
+def ask():
+    """The chatbot decision for one question."""
+    body = json_object()
+    masked = question_text(body.get("question"))
+    kb = knowledge_base()
+    result = decide(kb, masked.search_text, current_app.config["ANSWER_THRESHOLD"])
+    records().add_question(masked.text, result.kind, result.entry.id if result.entry else None,
+                           result.confidence, kb.version)
+    log.info("ask outcome=%s entry=%s", result.kind, result.entry.id if result.entry else "-")
+    return jsonify(present.answer_view(kb, result, masked))
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+        raise APIError(400, "page は 1 以上の整数で指定してください。", "bad_page")
+    return int(raw)
+
+
+@bp.get("/search")
+def search():
+    """Ranked entries with highlighted snippets, total count and paging."""
+    masked = question_text(request.args.get("q", ""), "q", required=False)
+    kb = knowledge_base()
+    topic = request.args.get("topic") or None
+    document = request.args.get("document") or None
+    return jsonify(present.search_view(kb, masked, topic, document, _page()))
+
+
+@bp.get("/suggest")
+def suggest():
+    """Questions to pick while typing (prefix and kana input)."""
+    masked = question_text(request.args.get("q", ""), "q", required=False)
+    kb = knowledge_base()
+    found = kb.suggest(masked.search_text) if masked.search_text.strip() else []
+    return jsonify({"query": masked.text, "suggestions": [{"id": e.id, "question": e.question} for e in found]})
+
+
+@bp.get("/entries/<path:entry_id>")
+def entry(entry_id: str):
+    """One entry, verbatim, with its citation."""
+    kb = knowledge_base()
+    found = kb.entries.get(entry_id)
+    if found is None:
+        raise APIError(404, "その項目は見つかりませんでした。")
+    return jsonify(present.entry_view(kb, found))
+
+
+@bp.get("/topics")
+def topics():
+    """Topic tags and source documents, with entry counts, for filters."""
+    kb = knowledge_base()
+    per_document: dict[str, int] = {}
+    for e in kb.entries.values():
+        per_document[e.source.document_id] = per_document.get(e.source.document_id, 0) + 1
+    return jsonify({
+        "topics": [{"name": name, "count": count} for name, count in kb.topics().items()],
+        "documents": [{"id": d.id, "title": d.title, "count": per_document.get(d.id, 0)} for d in kb.documents.values()],
+    })
+
+
+@bp.post("/feedback")
+def feedback():
+    """解決しましたか？ — stored without anything that identifies the resident."""
+    body = json_object()
+    entry_id, helpful = body.get("entry_id"), body.get("helpful")
+    if not isinstance(entry_id, str) or not isinstance(helpful, bool):
+        raise APIError(422, "entry_id（文字列）と helpful（true/false）を送ってください。")
+    kb = knowledge_base()
+    if entry_id not in kb.entries:
+        raise APIError(422, "その項目は見つかりませんでした。", "unknown_entry")
+    comment = question_text(body.get("comment"), "comment", required=False, limit=COMMENT_CHARS)
+    stored = records().add_feedback(entry_id, helpful, comment.text or None, kb.version)
+    return jsonify({"stored": stored, "privacy_notice": comment.notice}), 201 if stored else 202
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The API described for people and for schemathesis."""
+    text = resources.files("webapp").joinpath("openapi.json").read_text("utf-8")
+    return current_app.response_class(text, mimetype="application/json")

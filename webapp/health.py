@@ -1,0 +1,23 @@
+"""Liveness (/healthz: the process answers) and readiness (/readyz: an index is served)."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from kb import KBError
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz():
+    try:
+        kb = current_app.extensions["kb_index"].get()
+    except KBError:
+        return jsonify({"status": "not_ready", "message": "索引が読み込めていません。"}), 503
+    return jsonify({"status": "ready", "index_version": kb.version, "built_at": kb.built_at,
+                    "entries": len(kb.entries)})

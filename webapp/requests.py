@@ -1,0 +1,52 @@
+"""Reading what clients send: JSON bodies and question text, checked before use."""
+from __future__ import annotations
+
+import json
+import re
+
+from flask import current_app, request
+
+from kb import Masked, mask_personal_data
+
+from .errors import APIError
+
+# C0/C1 control characters (but tab and newline) and lone surrogates become spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def json_object() -> dict:
+    """The request body as a JSON object, or the right 4xx."""
+    if not request.is_json:
+        raise APIError(415)
+    raw = request.get_data(cache=True)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise APIError(400, "文字コードは UTF-8 で送ってください。", "invalid_utf8") from None
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
+        raise APIError(400, "JSON として読み取れませんでした。", "invalid_json") from None
+    if not isinstance(body, dict):
+        raise APIError(422, "JSON オブジェクト（{…}）で送ってください。")
+    return body
+
+
+def clean_text(value: str) -> str:
+    """Control characters out, surrounding space off."""
+    return _CONTROL.sub(" ", value).strip()
+
+
+def question_text(value, field: str = "question", required: bool = True, limit: int | None = None) -> Masked:
+    """A question (or comment) checked for type and length, personal data masked."""
+    if value is None and not required:
+        return mask_personal_data("")
+    if not isinstance(value, str):
+        raise APIError(422, f"{field} は文字列で送ってください。")
+    text = clean_text(value)
+    if required and not text:
+        raise APIError(400, "質問を入力してください。", "empty_question")
+    limit = limit or current_app.config["MAX_QUESTION_CHARS"]
+    if len(text) > limit:
+        raise APIError(400, f"{limit}文字以内で入力してください。", "too_long")
+    return mask_personal_data(text)
