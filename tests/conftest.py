@@ -45,3 +45,26 @@ def kb(seed_index):
 def entry_id(item: str) -> str:
     """The id of a seed entry by its published No. (or 'overview')."""
     return f"{SEED_ID}.{item}"
+
+
+@pytest.fixture
+def app(seed_index, tmp_path):
+    from webapp import create_app
+
+    return create_app({
+        "TESTING": True,
+        "INDEX_DIR": str(seed_index),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'kb.sqlite3'}",
+        "ALLOWED_ORIGINS": "https://www.city.example.jp",
+        "RATE_LIMIT": "1000 per minute",
+    })
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def records(app):
+    return app.extensions["kb_records"]

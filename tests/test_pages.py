@@ -1,0 +1,66 @@
+"""Server-rendered pages, without JavaScript."""
+from __future__ import annotations
+
+import re
+
+from .conftest import entry_id
+
+
+def text_of(response) -> str:
+    text = response.get_data(as_text=True)
+    response.close()  # static files hold an open file until closed
+    return text
+
+
+def test_lookup_page_shows_results_with_highlights_and_source(client):
+    page = text_of(client.get("/?q=記憶装置"))
+    assert '<html lang="ja">' in page
+    assert "<mark>記憶装置</mark>" in page
+    assert "No.4" in page and "2020年6月15日" in page
+    assert f'href="/entries/{entry_id("4")}"' in page
+
+
+def test_lookup_filters_by_topic_and_document(client):
+    page = text_of(client.get("/?topic=委託"))
+    assert page.count('class="result"') == 2
+    assert "9件" in text_of(client.get(f"/?document=000_54ca3830d61bfcef"))
+
+
+def test_lookup_pages_through_many_results(client):
+    assert "9件" in text_of(client.get("/"))
+
+
+def test_entry_permalink_prints_the_whole_answer(client):
+    page = text_of(client.get(f"/entries/{entry_id('8')}"))
+    assert "マイナンバーの適正管理に係る監視・監督の実施" in page
+    assert "出典：札幌市「国民健康保険事務に関する" in page
+    assert "@media print" in text_of(client.get("/static/lookup.css"))
+
+
+def test_unknown_entry_page_is_a_plain_404(client):
+    response = client.get("/entries/nosuch", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and "見つかりませんでした" in text_of(response)
+
+
+def test_widget_demo_embeds_the_widget(client):
+    page = text_of(client.get("/widget-demo"))
+    assert '<script src="/static/widget.js" defer></script>' in page
+    assert re.search(r'<kb-faq-widget endpoint="http://localhost"></kb-faq-widget>', page)
+
+
+def test_personal_number_in_the_search_box_is_not_shown_back(client):
+    page = text_of(client.get("/?q=1234 5678 9018 保険証"))
+    assert "9018" not in page and "入力しないでください" in page
+
+
+def test_html_in_a_query_is_shown_as_text(client):
+    page = text_of(client.get("/?q=<script>alert(1)</script>"))
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_no_inline_script_in_pages(client):
+    for path in ("/", f"/entries/{entry_id('1')}", "/widget-demo"):
+        page = text_of(client.get(path))
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), path
+        assert not re.search(r"<[^>]+\son[a-z]+=", page), path  # no inline event handlers

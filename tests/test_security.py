@@ -1,0 +1,63 @@
+"""Headers, CORS for the configured origins only, rate limits, settings."""
+from __future__ import annotations
+
+import pytest
+
+from webapp import StartupError, create_app
+
+from .webapp_helpers import assert_api_error
+
+ALLOWED = "https://www.city.example.jp"
+
+
+def test_security_headers_on_pages_and_api(client):
+    for path in ("/", "/api/topics"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'self'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_cors_allows_only_configured_origins(client):
+    good = client.get("/api/topics", headers={"Origin": ALLOWED})
+    assert good.headers["Access-Control-Allow-Origin"] == ALLOWED
+    bad = client.get("/api/topics", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in bad.headers
+
+
+def test_cors_preflight_for_the_widget(client):
+    response = client.options("/api/ask", headers={
+        "Origin": ALLOWED, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "Content-Type"})
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_widget_script_may_be_embedded_elsewhere(client):
+    with client.get("/static/widget.js") as response:
+        assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+
+
+def test_rate_limit_answers_429_json(seed_index, tmp_path):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "RATE_LIMIT": "3 per minute",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    client = app.test_client()
+    statuses = [client.get("/api/suggest?q=まいな").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert_api_error(client.get("/api/suggest?q=まいな"), 429)
+    assert client.get("/healthz").status_code == 200  # pages and probes are not limited
+
+
+def test_missing_index_stops_start_up_with_the_command(tmp_path):
+    with pytest.raises(StartupError, match=r"no knowledge-base index at .*nothing.*kb build --index"):
+        create_app({"INDEX_DIR": str(tmp_path / "nothing"), "DATABASE_URL": "sqlite://"})
+
+
+@pytest.mark.parametrize("setting, value", [
+    ("ALLOWED_ORIGINS", "www.city.example.jp"),
+    ("ANSWER_THRESHOLD", "1.5"),
+    ("MAX_QUESTION_CHARS", "0"),
+])
+def test_bad_settings_name_themselves(seed_index, setting, value):
+    with pytest.raises(SystemExit, match=f"KB_{setting}"):
+        create_app({"INDEX_DIR": str(seed_index), setting: value})
