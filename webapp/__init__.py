@@ -13,6 +13,7 @@ from kb import KBError, KnowledgeBase
 from kb.records import Records
 
 from .kbstate import IndexHolder
+from .logmask import install_log_masking
 from .settings import load_settings
 
 __all__ = ["create_app", "StartupError"]
@@ -32,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_masking()
 
     _check_index(app.config["INDEX_DIR"])
     app.extensions["kb_index"] = IndexHolder(app.config["INDEX_DIR"])

@@ -113,6 +113,8 @@ input { flex: 1 1 12rem; min-width: 0; font: inherit; padding: .5rem; border: 1p
   }
 
   let counter = 0;
+  // Long published opinions make unwieldy buttons: show their opening only.
+  const short = (text) => { const line = text.split("\n")[0]; return line.length > 60 ? line.slice(0, 60) + "…" : line; };
 
   class FaqWidget extends HTMLElement {
     connectedCallback() {
@@ -160,7 +162,7 @@ input { flex: 1 1 12rem; min-width: 0; font: inherit; padding: .5rem; border: 1p
       const mine = this.say("you", el("span", { class: "who", text: t.you + "：" }), el("span", { text: question }));
       this.input.value = "";
       this.button.disabled = true;
-      const waiting = this.say("bot", el("p", { text: t.sending }));
+      const waiting = this.say("bot pending", el("p", { text: t.sending }));
       try {
         const data = await this.call("/api/ask", { method: "POST", body: JSON.stringify({ question }) });
         // Show the question as the server kept it: personal numbers masked.
@@ -209,11 +211,11 @@ input { flex: 1 1 12rem; min-width: 0; font: inherit; padding: .5rem; border: 1p
 
     relatedList(items) {
       return el("ul", { class: "related" }, ...items.slice(0, 3).map((item) =>
-        el("li", {}, el("button", { type: "button", text: item.question.split("\n")[0], onclick: () => this.open(item) }))));
+        el("li", {}, el("button", { type: "button", text: short(item.question), onclick: () => this.open(item) }))));
     }
 
     async open(item) {
-      this.say("you", el("span", { class: "who", text: this.t.you + "：" }), el("span", { text: item.question.split("\n")[0] }));
+      this.say("you", el("span", { class: "who", text: this.t.you + "：" }), el("span", { text: short(item.question) }));
       try {
         this.showEntry(await this.call("/api/entries/" + encodeURIComponent(item.id), { method: "GET" }), null, null);
       } catch (error) {
