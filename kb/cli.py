@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import config
 from .answer import ask as answer_question
@@ -14,6 +15,7 @@ from .evaluate import evaluate, read_queries
 from .indexer import build_index
 from .ingest import load_content
 from .output import answer_record, batch_record
+from .records import Records
 from .search import KnowledgeBase
 
 INDEX_OPTION = click.option(
@@ -100,6 +102,22 @@ def _plain(result) -> str:
         f"出典: {source.title}（No. {source.item}{'、' + source.date if source.date else ''}）{source.url or ''}",
         f"確信度: {result.confidence:.2f}",
     ])
+
+
+@main.command()
+@click.option("--database", default=None, help="SQLAlchemy URL [default: $KB_DATABASE_URL or sqlite:///instance/kb.sqlite3]")
+@click.option("--days", type=click.IntRange(min=1), default=None, help="keep this many days [default: $KB_RETENTION_DAYS or 90]")
+def purge(database: str | None, days: int | None) -> None:
+    """Delete question and feedback records older than the retention period."""
+    records = Records(database or config.setting("DATABASE_URL"))
+    days = days or config.setting("RETENTION_DAYS")
+    try:
+        deleted = records.purge(days)
+    except SQLAlchemyError as error:
+        raise KBError(f"cannot purge records in {records.url.split('@')[-1]}: {type(error).__name__}") from None
+    finally:
+        records.dispose()
+    click.echo(f"deleted {deleted['questions']} question and {deleted['feedback']} feedback record(s) older than {days} days")
 
 
 @main.command("eval")

@@ -51,13 +51,15 @@ def entry_id(item: str) -> str:
 def app(seed_index, tmp_path):
     from webapp import create_app
 
-    return create_app({
+    application = create_app({
         "TESTING": True,
         "INDEX_DIR": str(seed_index),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'kb.sqlite3'}",
         "ALLOWED_ORIGINS": "https://www.city.example.jp",
         "RATE_LIMIT": "1000 per minute",
     })
+    yield application
+    application.extensions["kb_records"].dispose()
 
 
 @pytest.fixture

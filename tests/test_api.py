@@ -124,7 +124,7 @@ def test_feedback_is_stored_without_identity(client, records):
 @pytest.mark.parametrize("body, status", [
     ({"entry_id": entry_id("7")}, 422),
     ({"entry_id": entry_id("7"), "helpful": "yes"}, 422),
-    ({"entry_id": "nosuch.1", "helpful": True}, 422),
+    ({"entry_id": "nosuch.1", "helpful": True}, 404),
     ({"entry_id": entry_id("7"), "helpful": True, "comment": "あ" * 1001}, 400),
 ])
 def test_feedback_rejects_bad_bodies(client, body, status):

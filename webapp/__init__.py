@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from kb import KBError, KnowledgeBase
 from kb.records import Records
@@ -65,6 +66,10 @@ def _records(app: Flask) -> Records:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{os.path.join(app.instance_path, 'kb.sqlite3')}"
     records = Records(url)
-    records.create_tables()
+    if records.create_tables():
+        try:  # retention is enforced at every start as well as by `kb purge`
+            records.purge(app.config["RETENTION_DAYS"])
+        except SQLAlchemyError:
+            pass
     records.dispose()  # no pooled connection may cross a fork (gunicorn --preload)
     return records

@@ -98,7 +98,7 @@ def feedback():
         raise APIError(422, "entry_id（文字列）と helpful（true/false）を送ってください。")
     kb = knowledge_base()
     if entry_id not in kb.entries:
-        raise APIError(422, "その項目は見つかりませんでした。", "unknown_entry")
+        raise APIError(404, "その項目は見つかりませんでした。", "unknown_entry")
     comment = question_text(body.get("comment"), "comment", required=False, limit=COMMENT_CHARS)
     stored = records().add_feedback(entry_id, helpful, comment.text or None, kb.version)
     return jsonify({"stored": stored, "privacy_notice": comment.notice}), 201 if stored else 202

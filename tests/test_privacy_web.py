@@ -1,0 +1,64 @@
+"""A personal number typed into the product is never stored, logged or sent back."""
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from sqlalchemy import select
+
+from kb.records import feedback, questions
+
+from .conftest import entry_id
+
+NUMBER = "1234 5678 9018"  # a valid individual number (check digit 8)
+FORMS = [NUMBER, "123456789018", "１２３４－５６７８－９０１８"]
+DIGITS = "123456789018"
+
+
+def leaked(text: str) -> bool:
+    folded = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    return DIGITS in "".join(ch for ch in folded if ch.isdigit() or ch in "［］")
+
+
+def stored_text(records) -> str:
+    with records.engine.connect() as conn:
+        rows = list(conn.execute(select(questions))) + list(conn.execute(select(feedback)))
+    return json.dumps([list(map(str, r)) for r in rows], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("number", FORMS)
+def test_number_in_a_question_is_masked_everywhere(client, records, caplog, number):
+    with caplog.at_level(logging.DEBUG):
+        response = client.post("/api/ask", json={"question": f"私のマイナンバーは{number}ですが、カードをなくしても保険の情報は漏れないの？"})
+    body = response.get_data(as_text=True)
+    data = response.get_json()
+    assert data["answered"] and data["answer"]["source"]["item"] == "7"  # the rest is still answered
+    assert "入力しないでください" in data["privacy_notice"]
+    assert not leaked(body) and not leaked(caplog.text) and not leaked(stored_text(records))
+    assert "［個人番号］" in data["question"]
+
+
+def test_number_in_a_feedback_comment_is_masked(client, records, caplog):
+    with caplog.at_level(logging.DEBUG):
+        response = client.post("/api/feedback", json={"entry_id": entry_id("7"), "helpful": False,
+                                                       "comment": f"電話 011-211-2111 番号{NUMBER}"})
+    assert response.status_code == 201 and response.get_json()["privacy_notice"]
+    text = stored_text(records)
+    assert not leaked(text) and "2111" not in text and not leaked(caplog.text)
+
+
+@pytest.mark.parametrize("path", ["/api/search?q=", "/api/suggest?q=", "/?q="])
+def test_number_in_search_and_suggest_is_not_echoed(client, caplog, path):
+    with caplog.at_level(logging.DEBUG):
+        response = client.get(path + NUMBER.replace(" ", "%20") + "%20保険証")
+    assert response.status_code == 200
+    assert not leaked(response.get_data(as_text=True)) and not leaked(caplog.text)
+
+
+def test_log_filter_masks_access_log_lines():
+    from webapp.logmask import PersonalDataFilter
+
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"GET /api/search?q=%s HTTP/1.1" 200', ("1234%205678%209018",), None)
+    PersonalDataFilter().filter(record)
+    assert "9018" not in record.getMessage()
