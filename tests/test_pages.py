@@ -64,3 +64,11 @@ def test_no_inline_script_in_pages(client):
         page = text_of(client.get(path))
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), path
         assert not re.search(r"<[^>]+\son[a-z]+=", page), path  # no inline event handlers
+
+
+def test_widget_stays_within_its_download_budget(app):
+    from webapp.assets import WIDGET_BUDGET, gzipped_sizes
+
+    assert sum(packed for _, packed in gzipped_sizes().values()) <= WIDGET_BUDGET
+    result = app.test_cli_runner().invoke(args=["widget-size"])
+    assert "widget.js:" in result.output and "within the 15 KB budget" in result.output

@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kb_records"] = _records(app)
 
     from . import api, health, pages
+    from .assets import register_asset_commands
     from .errors import register_error_handlers
     from .security import init_security
 
@@ -49,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     register_error_handlers(app)
+    register_asset_commands(app)
     return app
 
 

@@ -1,0 +1,153 @@
+"""Load test: /api/ask under gunicorn on 127.0.0.1, steady and during an index rebuild.
+
+    python bench/load.py [--seconds 10] [--concurrency 8] [--workers 2]
+
+Starts gunicorn on a free loopback port with a freshly built seed index, then runs
+three bounded phases with a mix of real resident questions (the seed dev queries and
+the localgovFAQ dev half when ../shared is present):
+  baseline  GET /healthz       (the server's floor: what one request costs with no work)
+  ask       POST /api/ask
+  rebuild   POST /api/ask while `kb build` publishes new versions in a loop
+Prints requests/s, p50/p99 latency and error count per phase, and ratios against the
+baseline and steady phases. Only 127.0.0.1 is ever contacted; every loop stops by time.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kb.indexer import build_index  # noqa: E402
+from kb.ingest import load_content  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+FALLBACK_QUESTIONS = ["マイナンバーカードを落としたら保険の情報がもれる？", "ＨＤＤはどうやって処分していますか",
+                      "住民票の写しはどこで取れますか", "こんにちは", "委託先で漏洩があったときの対処は"]
+
+
+def questions() -> list[str]:
+    found = []
+    for path in (SHARED / "eval" / "dev-queries.jsonl", SHARED / "corpora" / "localgovfaq-amagasaki" / "queries-dev.jsonl"):
+        if path.exists():
+            found += [json.loads(line)["query"] for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return found or FALLBACK_QUESTIONS
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(index_dir: Path, database: Path, workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "KB_INDEX_DIR": str(index_dir), "KB_DATABASE_URL": f"sqlite:///{database}",
+           "KB_RATE_LIMIT": "1000000 per minute"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "webapp:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/readyz", timeout=1).close()
+            return process, url
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not become ready")
+
+
+def run_phase(make_request, seconds: float, concurrency: int) -> dict:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def worker(counter):
+        nonlocal errors
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(make_request(next(counter)), timeout=10) as response:
+                    response.read()
+                    ok = response.status == 200
+            except (urllib.error.URLError, OSError):
+                ok = False
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                errors += not ok
+
+    counter = itertools.count()
+    threads = [threading.Thread(target=worker, args=(counter,)) for _ in range(concurrency)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    ordered = sorted(latencies) or [0.0]
+    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "errors": errors,
+            "p50_ms": statistics.median(ordered) * 1000, "p99_ms": ordered[int(0.99 * (len(ordered) - 1))] * 1000}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    args = parser.parse_args()
+    asked = questions()
+    with tempfile.TemporaryDirectory() as tmp:
+        content = load_content([ROOT / "content"])
+        build_index(content, Path(tmp) / "index")
+        process, url = start_server(Path(tmp) / "index", Path(tmp) / "load.sqlite3", args.workers)
+        try:
+            health = lambda i: url + "/healthz"  # noqa: E731
+            ask = lambda i: urllib.request.Request(  # noqa: E731
+                url + "/api/ask", json.dumps({"question": asked[i % len(asked)][:200]}).encode(),
+                {"Content-Type": "application/json"})
+            results = {"baseline": run_phase(health, args.seconds, args.concurrency),
+                       "ask": run_phase(ask, args.seconds, args.concurrency)}
+            stop = threading.Event()
+            builds = []
+
+            def rebuild_loop():
+                while not stop.is_set():
+                    builds.append(build_index(content, Path(tmp) / "index"))
+
+            builder = threading.Thread(target=rebuild_loop)
+            builder.start()
+            results["rebuild"] = run_phase(ask, args.seconds, args.concurrency)
+            stop.set()
+            builder.join()
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+    print(f"{len(asked)} questions, {args.concurrency} client threads, {args.workers} gunicorn workers, "
+          f"{args.seconds:.0f} s per phase; {len(builds)} index versions published during 'rebuild'")
+    print(f"{'phase':<10}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    for name, r in results.items():
+        print(f"{name:<10}{r['requests']:>10}{r['rps']:>10.1f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{r['errors']:>8}")
+    print(f"ask / baseline req/s: {results['ask']['rps'] / results['baseline']['rps']:.2f}")
+    print(f"rebuild / ask req/s: {results['rebuild']['rps'] / results['ask']['rps']:.2f}, "
+          f"p99 ×{results['rebuild']['p99_ms'] / results['ask']['p99_ms']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
