@@ -45,8 +45,9 @@ def _build_lock(index_dir: Path):
 
 
 def _new_version() -> str:
-    """Sortable by build time (to the microsecond), unique across machines."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f") + "-" + uuid.uuid4().hex[:6]
+    """Sortable by build time (to the microsecond), unique across machines, and never a
+    long digit run (the log filter would take it for a personal number)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%S.%f") + "_" + uuid.uuid4().hex[:6]
 
 
 def build_index(content: Content, index_dir: Path | str, progress: ProgressCallback | None = None) -> str:

@@ -30,6 +30,7 @@ KANA_MATCH = 0.75  # share of a kana word's reading bigrams an entry must hold
 NOUN_WEIGHT = 1.0
 PART_MATCH = 0.65  # the word is only part of a longer one in the entry (写真 in 顔写真)
 SYNONYM_MATCH = 0.9  # the entry has a synonym, not the word itself
+UNKNOWN_DF = 0.5  # the document frequency given to a word no entry holds
 
 
 def _fold(text: str) -> str:
@@ -137,9 +138,10 @@ class KnowledgeBase:
         return Hit(self.entries[entry_id], coverage + BM25_SHARE * bm25, coverage, nouns)
 
     def idf(self, term: str) -> float:
-        """How much finding `term` tells entries apart; unknown words count as rare ones."""
+        """How much finding `term` tells entries apart. A word no entry holds counts as
+        rarer still: a question about something the KB never mentions is not answered."""
         n = len(self.entries)
-        return math.log((n + 1) / (max(self._df.get(term, 0), 1) + 0.5))
+        return math.log((n + 1) / (self._df.get(term, UNKNOWN_DF) + 0.5))
 
     def word_weight(self, word: QueryWord) -> float:
         """Part-of-speech weight times rarity in this knowledge base."""
