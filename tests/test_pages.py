@@ -72,3 +72,21 @@ def test_widget_stays_within_its_download_budget(app):
     assert sum(packed for _, packed in gzipped_sizes().values()) <= WIDGET_BUDGET
     result = app.test_cli_runner().invoke(args=["widget-size"])
     assert "widget.js:" in result.output and "within the 15 KB budget" in result.output
+
+
+def test_markup_inside_an_entry_is_shown_as_text(tmp_path):
+    from kb.indexer import build_index
+    from kb.ingest import load_content
+    from webapp import create_app
+
+    (tmp_path / "faq.csv").write_text(
+        'id,question,answer\n1,<script>alert(1)</script>保険証の質問,"<img src=x onerror=alert(1)>保険証の回答"\n', "utf-8")
+    build_index(load_content([tmp_path / "faq.csv"]), tmp_path / "index")
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "DATABASE_URL": "sqlite://"})
+    client = app.test_client()
+    for path in ("/?q=保険証", "/entries/faq.1"):
+        page = text_of(client.get(path))
+        assert "<img src=x" not in page and "<script>alert" not in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    data = client.get("/api/entries/faq.1").get_json()
+    assert data["answer"] == ["<img src=x onerror=alert(1)>保険証の回答"]  # verbatim in JSON; clients escape

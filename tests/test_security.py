@@ -53,6 +53,18 @@ def test_missing_index_stops_start_up_with_the_command(tmp_path):
         create_app({"INDEX_DIR": str(tmp_path / "nothing"), "DATABASE_URL": "sqlite://"})
 
 
+def test_corrupt_index_stops_start_up_with_the_command(seed_index, tmp_path):
+    import shutil
+
+    from kb.indexer import current_version_path
+
+    broken = tmp_path / "index"
+    shutil.copytree(seed_index, broken, symlinks=True)
+    (current_version_path(broken) / "entries.json").write_text("{oops", "utf-8")
+    with pytest.raises(StartupError, match=r"cannot be read .*kb build --index"):
+        create_app({"INDEX_DIR": str(broken), "DATABASE_URL": "sqlite://"})
+
+
 @pytest.mark.parametrize("setting, value", [
     ("ALLOWED_ORIGINS", "www.city.example.jp"),
     ("ANSWER_THRESHOLD", "1.5"),

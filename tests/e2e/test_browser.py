@@ -194,3 +194,26 @@ def _count(server, table):
 def _last(server, table):
     with sqlite3.connect(server.database) as db:
         return db.execute(f"select entry_id, helpful from {table} order by id desc limit 1").fetchone()
+
+
+def test_markup_typed_into_the_widget_shows_as_text(page, server):
+    page.get(server.url + "/widget-demo")
+    ask(page, '<img src=x onerror="window.__pwned=1">保険証をなくした')
+    root = widget(page)
+    assert root.find_elements(By.CSS_SELECTOR, ".log img") == []
+    assert '<img src=x onerror="window.__pwned=1">' in root.find_element(By.CSS_SELECTOR, ".log").text
+    assert page.execute_script("return window.__pwned") is None
+
+
+def test_english_labels_by_attribute(page, server, other_origin):
+    site, origin = other_origin
+    (site / "en.html").write_text(
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>City page</title>'
+        f'<script src="{server.url}/static/widget.js" defer></script></head><body><main><h1>FAQ</h1>'
+        f'<kb-faq-widget lang="en" endpoint="{server.url}"></kb-faq-widget></main></body></html>', "utf-8")
+    page.get(origin + "/en.html")
+    root = widget(page)
+    assert root.find_element(By.CSS_SELECTOR, "button[type=submit]").text == "Ask"
+    assert "Do not enter your Individual Number" in root.find_element(By.CSS_SELECTOR, ".privacy").text
+    reply = ask(page, "カードをなくしても保険の情報は漏れないの")
+    assert "Did this answer your question?" in reply.text
