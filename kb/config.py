@@ -1,37 +1,68 @@
-"""Settings of the knowledge base, each declared once with its default and help.
+"""Settings, each declared once with its default, parser and help; read as KB_<NAME>.
 
-Read from the environment as KB_<NAME>; the web app adds its own on top."""
+The knowledge base's own settings are here; the web app adds its own to the same table
+shape (webapp/settings.py), so every setting is validated the same way."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Callable
+
+
+def positive_int(value: str) -> int:
+    """A whole number above zero."""
+    number = int(value)
+    if number <= 0:
+        raise ValueError("must be a positive whole number")
+    return number
+
+
+def fraction(value: str) -> float:
+    """A number from 0 to 1."""
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise ValueError("must be between 0 and 1")
+    return number
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: name (without KB_), default, parser, help text."""
+    """One setting: name (KB_ + name in the environment), default, parser, help text."""
 
     name: str
-    default: str
+    default: str | None
     help: str
-    parse: type = str
+    parse: Callable = str
 
 
 SETTINGS = (
     Setting("INDEX_DIR", "index", "folder of the built index (kb build writes, the app reads)"),
     Setting("CONTENT_DIR", "content", "folder of source documents, synonyms.txt and curated.toml"),
-    Setting("ANSWER_THRESHOLD", "0.6", "coverage (0–1) the best entry needs to be given as the answer", float),
+    Setting("ANSWER_THRESHOLD", "0.6", "coverage (0–1) the best entry needs to be given as the answer", fraction),
     Setting("DATABASE_URL", "sqlite:///instance/kb.sqlite3",
             "SQLAlchemy URL of the question/feedback records (the web app's default file)"),
-    Setting("RETENTION_DAYS", "90", "days question and feedback records are kept", int),
+    Setting("RETENTION_DAYS", "90", "days question and feedback records are kept", positive_int),
 )
 
 
+def read_settings(specs, environ=os.environ, overrides: dict | None = None) -> dict:
+    """Each spec's value from `overrides`, else KB_<NAME>, else its default.
+
+    Raises ValueError with a sentence naming the variable, its value and what it must be."""
+    overrides = overrides or {}
+    values = {}
+    for spec in specs:
+        raw = overrides.get(spec.name, environ.get(f"KB_{spec.name}", spec.default))
+        if raw is None or not isinstance(raw, str):
+            values[spec.name] = raw
+            continue
+        try:
+            values[spec.name] = spec.parse(raw)
+        except ValueError as error:
+            raise ValueError(f"KB_{spec.name}={raw!r} is not valid ({error}): {spec.help}") from None
+    return values
+
+
 def setting(name: str, environ=os.environ):
-    """The value of KB_<name> from `environ`, or its default; ValueError names a bad one."""
-    spec = next(s for s in SETTINGS if s.name == name)
-    raw = environ.get(f"KB_{name}", spec.default)
-    try:
-        return spec.parse(raw)
-    except ValueError:
-        raise ValueError(f"KB_{name}={raw!r} is not valid: {spec.help}") from None
+    """The value of one knowledge-base setting."""
+    return read_settings([s for s in SETTINGS if s.name == name], environ)[name]

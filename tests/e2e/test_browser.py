@@ -117,13 +117,19 @@ def test_keyboard_only_question_and_feedback(page, server):
     WebDriverWait(page, WAIT).until(lambda d: "ご協力ありがとうございました" in reply.text)
 
 
+def city_page(site, name: str, api: str, lang: str = "ja") -> str:
+    """Write a bare 'city site' page embedding the widget with the two-line snippet."""
+    attribute = ' lang="en"' if lang == "en" else ""
+    (site / name).write_text(
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>City page</title>'
+        f'<script src="{api}/static/widget.js" defer></script></head><body><main><h1>FAQ</h1>'
+        f'<kb-faq-widget{attribute} endpoint="{api}"></kb-faq-widget></main></body></html>', "utf-8")
+    return name
+
+
 def test_widget_on_a_page_from_another_allowed_origin(page, server, other_origin):
     site, origin = other_origin
-    (site / "embed.html").write_text(
-        f'<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>市のページ</title>'
-        f'<script src="{server.url}/static/widget.js" defer></script></head><body><main><h1>よくある質問</h1>'
-        f'<kb-faq-widget endpoint="{server.url}"></kb-faq-widget></main></body></html>', "utf-8")
-    page.get(origin + "/embed.html")
+    page.get(f"{origin}/{city_page(site, 'embed.html', server.url)}")
     reply = ask(page, "データを消すのを委託するとき職員は立ち会うの")
     assert "職員の立会" in reply.text
     # The same page from an origin the API does not list: the browser blocks the call.
@@ -207,11 +213,7 @@ def test_markup_typed_into_the_widget_shows_as_text(page, server):
 
 def test_english_labels_by_attribute(page, server, other_origin):
     site, origin = other_origin
-    (site / "en.html").write_text(
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>City page</title>'
-        f'<script src="{server.url}/static/widget.js" defer></script></head><body><main><h1>FAQ</h1>'
-        f'<kb-faq-widget lang="en" endpoint="{server.url}"></kb-faq-widget></main></body></html>', "utf-8")
-    page.get(origin + "/en.html")
+    page.get(f"{origin}/{city_page(site, 'en.html', server.url, lang='en')}")
     root = widget(page)
     assert root.find_element(By.CSS_SELECTOR, "button[type=submit]").text == "Ask"
     assert "Do not enter your Individual Number" in root.find_element(By.CSS_SELECTOR, ".privacy").text
