@@ -18,19 +18,24 @@ from whoosh.query import And, Term
 
 from .analysis import JapaneseTokenizer, reading_bigrams
 from .errors import IndexCorrupt, IndexNotFound
-from .indexer import INDEX_FORMAT, current_version_path
+from .indexer import INDEX_FORMAT, VERSIONS_DIR, current_version_path
 from .models import Document, Entry
 from .query import ParsedQuery, QueryWord, parse_query, whoosh_query
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
 
 CANDIDATES = 50  # re-scored by coverage; the rest keep their BM25 order
-BM25_SHARE = 0.35  # weight of the (max-normalised) BM25 score next to coverage
+BM25_SHARE = 0.6  # weight of the (max-normalised) BM25 score next to coverage
 KANA_MATCH = 0.75  # share of a kana word's reading bigrams an entry must hold
 NOUN_WEIGHT = 1.0
 PART_MATCH = 0.65  # the word is only part of a longer one in the entry (写真 in 顔写真)
 SYNONYM_MATCH = 0.9  # the entry has a synonym, not the word itself
 UNKNOWN_DF = 0.5  # the document frequency given to a word no entry holds
+
+
+def _index_dir(version_path: Path) -> Path:
+    """The index folder a version folder belongs to: what `kb build --index` takes."""
+    return version_path.parent.parent if version_path.parent.name == VERSIONS_DIR else version_path
 
 
 def _fold(text: str) -> str:
@@ -63,9 +68,9 @@ class KnowledgeBase:
             self._index = whoosh_index.open_dir(str(path / "whoosh"))
             self._searcher = self._index.searcher()
         except (OSError, ValueError, KeyError, whoosh_index.IndexError) as error:
-            raise IndexCorrupt(path, f"{type(error).__name__}: {error}") from None
+            raise IndexCorrupt(_index_dir(path), f"{path.name}: {type(error).__name__}: {error}") from None
         if meta.get("format") != INDEX_FORMAT:
-            raise IndexCorrupt(path, f"index format {meta.get('format')}, this program reads {INDEX_FORMAT}")
+            raise IndexCorrupt(_index_dir(path), f"format {meta.get('format')}, this program reads {INDEX_FORMAT}")
         self.version: str = meta["version"]
         self.built_at: str = meta["built_at"]
         self.documents = {d["id"]: Document(**d) for d in meta["documents"]}

@@ -80,3 +80,15 @@ def test_corrupt_index_is_reported(tmp_path, content_dir):
     (current_version_path(index_dir) / "entries.json").write_text("{not json", "utf-8")
     with pytest.raises(IndexCorrupt, match="kb build"):
         KnowledgeBase.open(index_dir)
+
+
+def test_an_index_from_another_format_asks_for_a_rebuild(tmp_path, content_dir):
+    import json
+
+    index_dir = tmp_path / "index"
+    build_index(load_content([content_dir]), index_dir)
+    meta = current_version_path(index_dir) / "meta.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text("utf-8")), "format": 0}), "utf-8")
+    with pytest.raises(IndexCorrupt) as error:
+        KnowledgeBase.open(index_dir)
+    assert str(error.value).endswith(f"rebuild it with: kb build --index {index_dir}")
