@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,7 @@ class KnowledgeBase:
             raise IndexCorrupt(_index_dir(path), f"{path.name}: {type(error).__name__}: {error}") from None
         if meta.get("format") != INDEX_FORMAT:
             raise IndexCorrupt(_index_dir(path), f"format {meta.get('format')}, this program reads {INDEX_FORMAT}")
+        self._lock = threading.Lock()
         self.version: str = meta["version"]
         self.built_at: str = meta["built_at"]
         self.documents = {d["id"]: Document(**d) for d in meta["documents"]}
@@ -125,10 +127,11 @@ class KnowledgeBase:
             return []
         filters = [Term("topics", topic)] if topic else []
         filters += [Term("document", document)] if document else []
-        results = self._searcher.search(
-            whoosh_query(parsed), limit=None, filter=And(filters) if filters else None
-        )
-        scored = [(r["id"], r.score) for r in results]
+        with self._lock:  # a Whoosh searcher reads shared file handles: one search at a time
+            results = self._searcher.search(
+                whoosh_query(parsed), limit=None, filter=And(filters) if filters else None
+            )
+            scored = [(r["id"], r.score) for r in results]
         if not scored:
             return []
         top = max(score for _, score in scored) or 1.0

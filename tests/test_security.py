@@ -48,6 +48,15 @@ def test_rate_limit_answers_429_json(seed_index, tmp_path):
     assert client.get("/healthz").status_code == 200  # pages and probes are not limited
 
 
+def test_rate_limit_counts_residents_behind_a_trusted_proxy(seed_index, tmp_path):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "RATE_LIMIT": "2 per minute",
+                      "PROXY_COUNT": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    client = app.test_client()
+    first = [client.get("/api/topics", headers={"X-Forwarded-For": "203.0.113.1"}).status_code for _ in range(3)]
+    other = client.get("/api/topics", headers={"X-Forwarded-For": "203.0.113.2"}).status_code
+    assert first == [200, 200, 429] and other == 200
+
+
 def test_missing_index_stops_start_up_with_the_command(tmp_path):
     with pytest.raises(StartupError, match=r"no knowledge-base index at .*nothing.*kb build --index"):
         create_app({"INDEX_DIR": str(tmp_path / "nothing"), "DATABASE_URL": "sqlite://"})

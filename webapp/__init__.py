@@ -27,9 +27,10 @@ class StartupError(RuntimeError):
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings, index, database, blueprints. Nothing is opened at import."""
     app = Flask(__name__, instance_relative_config=True)
-    settings = load_settings(overrides={k: v for k, v in (test_config or {}).items() if isinstance(v, str)})
+    test_config = test_config or {}
+    settings = load_settings(overrides=test_config)  # settings in test_config are parsed too
+    app.config.update({k: v for k, v in test_config.items() if k not in settings})
     app.config.update(settings)
-    app.config.update(test_config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.json.ensure_ascii = False
     app.json.sort_keys = False

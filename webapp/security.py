@@ -5,6 +5,7 @@ from flask import Flask, request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script anywhere: pages and widget load their code from /static.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -25,6 +26,8 @@ EMBEDDABLE = ("/static/widget.js",)
 
 def init_security(app: Flask) -> None:
     """Wire headers, CORS and the rate limiter into `app`."""
+    if app.config["PROXY_COUNT"] > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     CORS(
         app,
         resources={r"/api/*": {"origins": app.config["ALLOWED_ORIGINS"]}},

@@ -30,6 +30,8 @@ SETTINGS = (
     Setting("MAX_BODY_BYTES", "16384", "largest request body accepted", positive_int),
     Setting("RATE_LIMIT", "60 per minute", "API requests allowed per client (Flask-Limiter syntax)"),
     Setting("RATE_LIMIT_STORAGE", "memory://", "where rate-limit counters live (memory:// or redis://…)"),
+    Setting("PROXY_COUNT", "0", "reverse proxies in front of the app whose X-Forwarded-For to trust "
+            "(rate limits then count the resident's address, not the proxy's)", int),
 )
 
 
