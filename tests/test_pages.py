@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from .conftest import entry_id
 
 
@@ -90,3 +92,9 @@ def test_markup_inside_an_entry_is_shown_as_text(tmp_path):
         assert "&lt;img src=x onerror=alert(1)&gt;" in page
     data = client.get("/api/entries/faq.1").get_json()
     assert data["answer"] == ["<img src=x onerror=alert(1)>保険証の回答"]  # verbatim in JSON; clients escape
+
+
+@pytest.mark.parametrize("query", ["%00%07保険証", "保険証🙂👍", "ほけんしょう%CC%81%CC%88", "%FF%FE", "あ" * 500])
+def test_odd_search_text_never_breaks_the_page(client, query):
+    response = client.get(f"/?q={query}")
+    assert response.status_code == 200 and "\x00" not in text_of(response)

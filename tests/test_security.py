@@ -40,16 +40,18 @@ def test_widget_script_may_be_embedded_elsewhere(client):
 
 def test_rate_limit_answers_429_json(seed_index, tmp_path):
     app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "RATE_LIMIT": "3 per minute",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+                      "RATE_LIMIT_LOOKUP": "5 per minute", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
     client = app.test_client()
-    statuses = [client.get("/api/suggest?q=まいな").status_code for _ in range(4)]
+    statuses = [client.post("/api/ask", json={"question": "保険証"}).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
-    assert_api_error(client.get("/api/suggest?q=まいな"), 429)
+    assert_api_error(client.post("/api/ask", json={"question": "保険証"}), 429)
+    lookups = [client.get("/api/suggest?q=まいな").status_code for _ in range(6)]
+    assert lookups == [200] * 5 + [429]  # look-ups have their own, higher limit
     assert client.get("/healthz").status_code == 200  # pages and probes are not limited
 
 
 def test_rate_limit_counts_residents_behind_a_trusted_proxy(seed_index, tmp_path):
-    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "RATE_LIMIT": "2 per minute",
+    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "RATE_LIMIT_LOOKUP": "2 per minute",
                       "PROXY_COUNT": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
     client = app.test_client()
     first = [client.get("/api/topics", headers={"X-Forwarded-For": "203.0.113.1"}).status_code for _ in range(3)]

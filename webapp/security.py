@@ -19,6 +19,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "object-src 'none'",
 ])
+# Endpoints that do work per call and write records get the stricter limit.
+WRITE_ENDPOINTS = ("api.ask", "api.feedback")
 # Files other sites may load into their pages (the widget).
 EMBEDDABLE = ("/static/widget.js",)
 
@@ -40,7 +42,8 @@ def init_security(app: Flask) -> None:
     app.extensions["limiter"] = Limiter(
         get_remote_address,
         app=app,
-        default_limits=[lambda: app.config["RATE_LIMIT"]],
+        default_limits=[lambda: app.config["RATE_LIMIT"] if request.endpoint in WRITE_ENDPOINTS
+                        else app.config["RATE_LIMIT_LOOKUP"]],
         default_limits_exempt_when=lambda: not request.path.startswith("/api/") or request.method == "OPTIONS",
         storage_uri=app.config["RATE_LIMIT_STORAGE"],
         headers_enabled=True,

@@ -28,7 +28,9 @@ SETTINGS = (
     Setting("ALLOWED_ORIGINS", "", "comma-separated origins whose pages may call the API (CORS)", _origins),
     Setting("MAX_QUESTION_CHARS", "200", "longest question accepted", positive_int),
     Setting("MAX_BODY_BYTES", "16384", "largest request body accepted", positive_int),
-    Setting("RATE_LIMIT", "60 per minute", "API requests allowed per client (Flask-Limiter syntax)"),
+    Setting("RATE_LIMIT", "60 per minute", "questions and feedback allowed per client (Flask-Limiter syntax)"),
+    Setting("RATE_LIMIT_LOOKUP", "600 per minute", "search, suggest and entry look-ups allowed per client "
+            "(higher: the staff page searches as you type)"),
     Setting("RATE_LIMIT_STORAGE", "memory://", "where rate-limit counters live (memory:// or redis://…)"),
     Setting("PROXY_COUNT", "0", "reverse proxies in front of the app whose X-Forwarded-For to trust "
             "(rate limits then count the resident's address, not the proxy's)", int),
