@@ -218,5 +218,11 @@ def word_and_part_terms(text: str) -> tuple[set[str], set[str]]:
 
 
 def text_reading_bigrams(text: str) -> set[str]:
-    """Set of reading bigrams of `text`'s content words."""
-    return {g for m in analyze(text) for g in reading_bigrams(m.reading)}
+    """Reading bigrams of `text`, across word boundaries (磁気+的 gives ジキ, キテ, テキ),
+    so a kana-only question spelling a compound finds it."""
+    grams: set[str] = set()
+    for run in re.split(r"[^\w]+", normalize_with_offsets(text).text):
+        if run:
+            reading = "".join(to_katakana(m.reading_form()) for m in _sudachi().tokenize(run))
+            grams.update(reading_bigrams(reading))
+    return grams

@@ -65,12 +65,15 @@ def _reads_well(chunk: str) -> bool:
     まいなんばーかーど → まい/なん/ばー/かー/ど: no)"""
     pieces = segments(chunk)
     content = [p for p in pieces if p.content]
+    # Hiragana alone gives Sudachi no word boundaries: trust it only when content words
+    # make up nearly all of the chunk (なりすまし), not for きかん → 聞か+ん.
+    share = 0.6 if any("\u30a0" <= ch <= "\u30ff" for ch in chunk) else 0.8
     return (
         len(chunk) >= 3  # はき: two kana are too few to trust a reading as a word
         and bool(content)
         and all(p.known and p.pos != "感動詞" for p in pieces)
         and all(len(p.surface) >= 2 for p in content)
-        and sum(len(p.surface) for p in content) > 0.6 * sum(len(p.surface) for p in pieces)
+        and sum(len(p.surface) for p in content) > share * sum(len(p.surface) for p in pieces)
     )
 
 

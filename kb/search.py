@@ -26,7 +26,7 @@ from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
 
 CANDIDATES = 50  # re-scored by coverage; the rest keep their BM25 order
-BM25_SHARE = 0.6  # weight of the (max-normalised) BM25 score next to coverage
+BM25_SHARE = 0.35  # weight of the (max-normalised) BM25 score next to coverage
 KANA_MATCH = 0.75  # share of a kana word's reading bigrams an entry must hold
 NOUN_WEIGHT = 1.0
 PART_MATCH = 0.65  # the word is only part of a longer one in the entry (写真 in 顔写真)

@@ -66,6 +66,8 @@ def test_kana_helpers():
     ("はーどでぃすく", "4"),
     ("まいなほけんしょう なりすまし", "1"),
     ("ｈｄｄ　はき", "4"),
+    ("じきてき はかい", "4"),  # a compound spelled in kana, matched across word boundaries
+    ("いけんぼしゅう きかん", "overview"),
 ])
 def test_spellings_find_the_entry(kb, query, item):
     found = [h.entry.id for h in kb.search(query, limit=3)]

@@ -15,6 +15,8 @@ from .conftest import entry_id
     ("顔認証付きカードリーダーで本人確認するの？", "1"),
     ("電子申請はいつから始まりますか", "8"),
     ("意見募集の期間はいつでしたか", "overview"),
+    ("マイナンバーカードを落としても大丈夫？", "7"),
+    ("古いパソコンのハードディスクはどうやって捨てている？", "4"),
 ])
 def test_in_scope_questions_get_the_citys_answer(kb, question, item):
     answer = ask(kb, question)
