@@ -219,3 +219,12 @@ def test_english_labels_by_attribute(page, server, other_origin):
     assert "Do not enter your Individual Number" in root.find_element(By.CSS_SELECTOR, ".privacy").text
     reply = ask(page, "カードをなくしても保険の情報は漏れないの")
     assert "Did this answer your question?" in reply.text
+
+
+def test_widget_suggests_questions_while_typing_kana(page, server):
+    page.get(server.url + "/widget-demo")
+    root = widget(page)
+    root.find_element(By.CSS_SELECTOR, "input").send_keys("まいな")
+    WebDriverWait(page, WAIT).until(lambda d: root.find_elements(By.CSS_SELECTOR, "datalist option"))
+    values = [o.get_attribute("value") for o in root.find_elements(By.CSS_SELECTOR, "datalist option")]
+    assert any("マイナンバー" in v for v in values)
