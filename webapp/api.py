@@ -11,7 +11,7 @@ from kb import ask as decide
 
 from . import present
 from .errors import APIError
-from .requests import json_object, question_text
+from .requests import json_object, checked_text
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -31,7 +31,7 @@ def records():
 def ask():
     """The chatbot decision for one question."""
     body = json_object()
-    masked = question_text(body.get("question"))
+    masked = checked_text(body.get("question"))
     kb = knowledge_base()
     result = decide(kb, masked.search_text, current_app.config["ANSWER_THRESHOLD"])
     records().add_question(masked.text, result.kind, result.entry.id if result.entry else None,
@@ -50,7 +50,7 @@ def _page() -> int:
 @bp.get("/search")
 def search():
     """Ranked entries with highlighted snippets, total count and paging."""
-    masked = question_text(request.args.get("q", ""), "q", required=False)
+    masked = checked_text(request.args.get("q", ""), "q", required=False)
     kb = knowledge_base()
     topic = request.args.get("topic") or None
     document = request.args.get("document") or None
@@ -60,7 +60,7 @@ def search():
 @bp.get("/suggest")
 def suggest():
     """Questions to pick while typing (prefix and kana input)."""
-    masked = question_text(request.args.get("q", ""), "q", required=False)
+    masked = checked_text(request.args.get("q", ""), "q", required=False)
     kb = knowledge_base()
     found = kb.suggest(masked.search_text) if masked.search_text.strip() else []
     return jsonify({"query": masked.text, "suggestions": [{"id": e.id, "question": e.question} for e in found]})
@@ -99,7 +99,7 @@ def feedback():
     kb = knowledge_base()
     if entry_id not in kb.entries:
         raise APIError(404, "その項目は見つかりませんでした。", "unknown_entry")
-    comment = question_text(body.get("comment"), "comment", required=False, limit=COMMENT_CHARS)
+    comment = checked_text(body.get("comment"), "comment", required=False, limit=COMMENT_CHARS)
     stored = records().add_feedback(entry_id, helpful, comment.text or None, kb.version)
     return jsonify({"stored": stored, "privacy_notice": comment.notice}), 201 if stored else 202
 

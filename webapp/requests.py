@@ -37,8 +37,8 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub(" ", value).strip()
 
 
-def question_text(value, field: str = "question", required: bool = True, limit: int | None = None) -> Masked:
-    """A question (or comment) checked for type and length, personal data masked."""
+def checked_text(value, field: str = "question", required: bool = True, limit: int | None = None) -> Masked:
+    """A question, query or comment checked for type and length, personal data masked."""
     if value is None and not required:
         return mask_personal_data("")
     if not isinstance(value, str):
