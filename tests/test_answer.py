@@ -17,6 +17,8 @@ from .conftest import entry_id
     ("意見募集の期間はいつでしたか", "overview"),
     ("マイナンバーカードを落としても大丈夫？", "7"),
     ("古いパソコンのハードディスクはどうやって捨てている？", "4"),
+    ("市役所のパソコンを捨てるとき、中のデータってちゃんと消してくれてるんですか？業者に頼むなら職員さんは見てるの？", "4"),
+    ("マイナンバーって本当に安全なの？ハッキングとかされない？", "8"),
 ])
 def test_in_scope_questions_get_the_citys_answer(kb, question, item):
     answer = ask(kb, question)
