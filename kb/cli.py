@@ -120,6 +120,25 @@ def purge(database: str | None, days: int | None) -> None:
     click.echo(f"deleted {deleted['questions']} question and {deleted['feedback']} feedback record(s) older than {days} days")
 
 
+@main.command()
+@click.option("--database", default=None, help="SQLAlchemy URL [default: $KB_DATABASE_URL or sqlite:///instance/kb.sqlite3]")
+@click.option("--days", type=click.IntRange(min=1), default=30, show_default=True, help="look this many days back")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="at most this many questions")
+def unanswered(database: str | None, days: int, limit: int) -> None:
+    """Questions residents asked that got no answer (masked), most asked first."""
+    records = Records(database or config.setting("DATABASE_URL"))
+    try:
+        rows = records.unanswered(days, limit)
+    except SQLAlchemyError as error:
+        raise KBError(f"cannot read records in {records.url.split('@')[-1]}: {type(error).__name__}") from None
+    finally:
+        records.dispose()
+    if not rows:
+        click.echo(f"no unanswered questions in the last {days} days")
+    for question, times, last in rows:
+        click.echo(f"{times:>4}×  {last:%Y-%m-%d}  {question}")
+
+
 @main.command("eval")
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 @INDEX_OPTION

@@ -75,6 +75,20 @@ class Records:
                 for table in (questions, feedback)
             }
 
+    def unanswered(self, days: int, limit: int) -> list[tuple[str, int, datetime]]:
+        """(masked question, times asked, last asked) of recent questions that got no
+        answer, most asked first: what editors should find a published answer for."""
+        since = _now() - timedelta(days=days)
+        query = (
+            select(questions.c.question, func.count().label("times"), func.max(questions.c.created_at).label("last"))
+            .where(questions.c.outcome == "no_answer", questions.c.created_at >= since)
+            .group_by(questions.c.question)
+            .order_by(func.count().desc(), func.max(questions.c.created_at).desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(row.question, row.times, row.last) for row in conn.execute(query)]
+
     def count(self, table: Table) -> int:
         """Rows in `table` (for reports and tests)."""
         with self.engine.connect() as conn:

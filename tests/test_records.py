@@ -114,3 +114,14 @@ def test_app_works_on_this_database(seed_index, database_url):
     records = app.extensions["kb_records"]
     assert records.count(questions) == 1 and records.count(feedback) == 1
     records.dispose()
+
+
+def test_kb_unanswered_lists_what_residents_could_not_find(store, database_url):
+    for question, outcome in [("粗大ごみの出し方", "no_answer"), ("粗大ごみの出し方", "no_answer"),
+                              ("印鑑登録をしたい", "no_answer"), ("ＨＤＤの廃棄", "answer")]:
+        store.add_question(question, outcome, None, 0.1, "v1")
+    result = CliRunner().invoke(main, ["unanswered", "--database", database_url])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[0] == "2×" and lines[0].endswith("粗大ごみの出し方")
+    assert lines[1].endswith("印鑑登録をしたい") and len(lines) == 2
