@@ -127,9 +127,11 @@ class KnowledgeBase:
             return []
         filters = [Term("topics", topic)] if topic else []
         filters += [Term("document", document)] if document else []
+        # Only the candidates are re-scored; fetch everything only when all is wanted.
+        fetch = None if limit is None or limit > CANDIDATES else CANDIDATES
         with self._lock:  # a Whoosh searcher reads shared file handles: one search at a time
             results = self._searcher.search(
-                whoosh_query(parsed), limit=None, filter=And(filters) if filters else None
+                whoosh_query(parsed), limit=fetch, filter=And(filters) if filters else None
             )
             scored = [(r["id"], r.score) for r in results]
         if not scored:

@@ -14,7 +14,7 @@ from .public_comment import parse_public_comment
 SYNONYMS_FILE = "synonyms.txt"
 # File suffix → parser. Reserved names (synonyms, curated additions) are not documents.
 PARSERS = {
-    ".txt": lambda path, doc_id, text, meta: parse_public_comment(path, doc_id, text, meta),
+    ".txt": parse_public_comment,
     ".csv": parse_faq_table,
     ".jsonl": parse_faq_table,
 }
