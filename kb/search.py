@@ -39,6 +39,25 @@ def _index_dir(version_path: Path) -> Path:
     return version_path.parent.parent if version_path.parent.name == VERSIONS_DIR else version_path
 
 
+def word_match(word: QueryWord, terms, parts, readings) -> float:
+    """How far (0–1) a text with these words, word parts and reading bigrams holds `word`."""
+    if word.term in terms:
+        return 1.0
+    if word.kana:
+        grams = reading_bigrams(word.reading)
+        if grams and sum(g in readings for g in grams) / len(grams) >= KANA_MATCH:
+            return 1.0
+    if any(all(t in terms or t in parts for t in group) for group in word.expansions):
+        return SYNONYM_MATCH
+    if word.term in parts:
+        return PART_MATCH
+    if word.subterms:
+        found = sum(t in terms or t in parts for t in word.subterms)
+        # every piece counts, stop words too: 申請方法 is not half 申請
+        return 0.5 * found / max(word.pieces, len(word.subterms))
+    return 0.0
+
+
 def _fold(text: str) -> str:
     """Normalised, kana folded to katakana, no spaces: for matching typed prefixes."""
     return to_katakana(normalize(text)).replace(" ", "")
@@ -163,28 +182,11 @@ class KnowledgeBase:
         total = sum(weights)
         if not total:
             return 0.0, 0.0
-        matches = [self._word_match(w, entry_id) for w in parsed.words]
+        terms = self._terms[entry_id], self._parts[entry_id], self._readings[entry_id]
+        matches = [word_match(w, *terms) for w in parsed.words]
         covered = sum(weight * m for weight, m in zip(weights, matches))
         nouns = sum(m for w, m in zip(parsed.words, matches) if w.weight >= NOUN_WEIGHT)
         return covered / total, nouns
-
-    def _word_match(self, word: QueryWord, entry_id: str) -> float:
-        terms, parts = self._terms[entry_id], self._parts[entry_id]
-        if word.term in terms:
-            return 1.0
-        if word.kana:
-            grams = reading_bigrams(word.reading)
-            if grams and sum(g in self._readings[entry_id] for g in grams) / len(grams) >= KANA_MATCH:
-                return 1.0
-        if any(all(t in terms or t in parts for t in group) for group in word.expansions):
-            return SYNONYM_MATCH
-        if word.term in parts:
-            return PART_MATCH
-        if word.subterms:
-            found = sum(t in terms or t in parts for t in word.subterms)
-            # every piece counts, stop words too: 申請方法 is not half 申請
-            return 0.5 * found / max(word.pieces, len(word.subterms))
-        return 0.0
 
     def suggest(self, text: str, limit: int = 8) -> list[Entry]:
         """Questions that start with, or contain, what has been typed so far (kana too)."""
