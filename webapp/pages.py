@@ -8,18 +8,15 @@ from flask import Blueprint, abort, current_app, render_template, request
 from kb import mask_personal_data
 
 from . import present
+from .api import knowledge_base
 from .requests import clean_text
 
 bp = Blueprint("pages", __name__)
 
 
-def _kb():
-    return current_app.extensions["kb_index"].get()
-
-
 @bp.get("/")
 def lookup():
-    kb = _kb()
+    kb = knowledge_base()
     limit = current_app.config["MAX_QUESTION_CHARS"]
     masked = mask_personal_data(clean_text(request.args.get("q", ""))[:limit])
     page = request.args.get("page", "1")
@@ -35,7 +32,7 @@ def lookup():
 
 @bp.get("/entries/<path:entry_id>")
 def entry(entry_id: str):
-    kb = _kb()
+    kb = knowledge_base()
     found = kb.entries.get(entry_id)
     if found is None:
         abort(404)

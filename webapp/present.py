@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kb import Answer, Entry, KnowledgeBase, Masked, answer_snippet, entry_record, highlighted
+from kb import Answer, Entry, KnowledgeBase, Masked, answer_record, answer_snippet, entry_record, highlighted
 
 PER_PAGE = 10
 RELATIVE_SCORE_FLOOR = 0.25  # hits scoring under this share of the best are noise
@@ -41,21 +41,12 @@ def entry_view(kb: KnowledgeBase, entry: Entry) -> dict:
 
 
 def answer_view(kb: KnowledgeBase, result: Answer, masked: Masked) -> dict:
-    """The /api/ask reply. The question is echoed masked, never as typed."""
+    """The /api/ask reply: the CLI's decision record, with the entry's citation added.
+    The question is echoed masked, never as typed."""
     return {
-        "kind": result.kind,
-        "answered": result.answered,
+        **answer_record(result),
         "question": masked.text,
-        "confidence": result.confidence,
         "answer": entry_view(kb, result.entry) if result.entry else None,
-        "best_sentence": (
-            {"paragraph": result.best_sentence.paragraph, "start": result.best_sentence.start,
-             "end": result.best_sentence.end, "text": result.best_sentence.text}
-            if result.best_sentence else None
-        ),
-        "related": [{"id": e.id, "question": e.question} for e in result.related],
-        "message": result.message,
-        "contact": result.contact,
         "privacy_notice": masked.notice,
         "index_version": kb.version,
     }
