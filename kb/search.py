@@ -24,6 +24,7 @@ from .models import Document, Entry
 from .query import ParsedQuery, QueryWord, parse_query, whoosh_query
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
+from .vectors import EntryVectors
 
 CANDIDATES = 50  # re-scored by coverage; the rest keep their BM25 order
 BM25_SHARE = 0.35  # weight of the (max-normalised) BM25 score next to coverage
@@ -87,6 +88,7 @@ class KnowledgeBase:
             records = json.loads((path / "entries.json").read_text("utf-8"))
             self._index = whoosh_index.open_dir(str(path / "whoosh"))
             self._searcher = self._index.searcher()
+            self.vectors = EntryVectors.open(path)  # None when built without the semantic signal
         except (OSError, ValueError, KeyError, whoosh_index.IndexError) as error:
             raise IndexCorrupt(_index_dir(path), f"{path.name}: {type(error).__name__}: {error}") from None
         if meta.get("format") != INDEX_FORMAT:
