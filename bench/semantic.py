@@ -165,17 +165,20 @@ def signals(cache: Path, names, faqs, queries) -> dict[str, np.ndarray]:
         answer = found.get(f"{name} answer-p", found.get(f"{name} answer"))
         if question is not None and answer is not None:
             found[f"{name} max(question, answer)"] = np.maximum(question, answer)
+        if f"{name} question-p" in found:  # what EntryVectors.similarities gives for e5
+            found[f"{name} mean(question-q, question-p)"] = (question + found[f"{name} question-p"]) / 2
     return found
 
 
 FUSIONS = [
     ("lexical", "e5 question-q"),
+    ("lexical", "e5 mean(question-q, question-p)"),
     ("lexical", "e5 question-q", "e5 question-p"),
     ("lexical", "e5 max(question, answer)"),
+    ("lexical", "e5 mean(question-q, question-p)", "e5 answer-p"),
     ("lexical", "use question"),
     ("lexical", "use max(question, answer)"),
-    ("lexical", "e5 question-q", "use question"),
-    ("lexical", "e5 question-q", "e5 question-p", "use question"),
+    ("lexical", "e5 mean(question-q, question-p)", "use question"),
 ]
 
 

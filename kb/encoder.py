@@ -112,7 +112,9 @@ class LocalModelEncoder(Encoder):
         self.asymmetric = self._prefixes[True] != self._prefixes[False]
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=int(config["max_tokens"]))
-        self._tokenizer.enable_padding()
+        if self._tokenizer.padding is None:
+            pad = next((t for t in ("<pad>", "[PAD]") if self._tokenizer.token_to_id(t) is not None), None)
+            self._tokenizer.enable_padding(**({"pad_id": self._tokenizer.token_to_id(pad), "pad_token": pad} if pad else {}))
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = options.inter_op_num_threads = threads
         self._session = onnxruntime.InferenceSession(

@@ -25,8 +25,9 @@ def test_local_model_gives_unit_vectors_per_text(model_dir):
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
-def test_padding_does_not_change_a_text_s_vector(model_dir):
-    encoder = LocalModelEncoder(model_dir)
+@pytest.mark.parametrize("padding", [True, False], ids=["tokenizer pads", "encoder pads"])
+def test_padding_does_not_change_a_text_s_vector(tmp_path, padding):
+    encoder = LocalModelEncoder(save_tiny_model(tmp_path / "m", padding=padding))
     alone = encoder.encode_passages(["再発行"])[0]
     in_batch = encoder.encode_passages(["再発行", "保険証 なくした ごみ 出し方 紛失"])[0]
     assert np.allclose(alone, in_batch, atol=1e-5)
