@@ -105,6 +105,9 @@ class LocalModelEncoder(Encoder):
         from tokenizers import Tokenizer
 
         folder = Path(folder)
+        for required in ("model.onnx", "tokenizer.json"):
+            if not (folder / required).is_file():
+                raise FileNotFoundError(f"{folder / required} not found")
         config = {"query_prefix": "query: ", "passage_prefix": "passage: ", "max_tokens": 256}
         if (folder / "encoder.json").is_file():
             config.update(json.loads((folder / "encoder.json").read_text("utf-8")))
@@ -177,8 +180,9 @@ def load_encoder(spec: str = "on") -> Encoder | None:
     try:
         encoder = _make_encoder(spec)
     except Exception as error:  # any failure of an optional signal leaves the lexical path
-        _status = f"unavailable: {type(error).__name__}"
-        log.warning("semantic signal off, encoder %s cannot load: %s: %s", spec, type(error).__name__, error)
+        # load-time errors only (no resident's text is involved), so the message may be shown
+        _status = f"unavailable: {type(error).__name__}: {error}"[:300]
+        log.warning("semantic signal off, encoder %s cannot load: %s", spec, _status)
         return None
     _status = f"on: {encoder.name}"
     return encoder

@@ -91,3 +91,11 @@ def test_long_texts_are_cut_before_embedding(model_dir):
     assert not np.allclose(vectors[0], vectors[1])  # the tails still differ past the head …
     capped = encoder.encode_queries([(head + " ごみ" * 200)[:256]])
     assert np.allclose(vectors[0], capped[0], atol=1e-5)  # … but only up to the cap
+
+
+def test_readiness_says_whether_the_semantic_signal_is_on(client, tmp_path):
+    load_encoder(f"dir:{tmp_path / 'missing'}")
+    missing = tmp_path / "missing" / "model.onnx"
+    assert client.get("/readyz").get_json()["semantic"] == f"unavailable: FileNotFoundError: {missing} not found"
+    load_encoder("off")
+    assert client.get("/readyz").get_json()["semantic"] == "off"
