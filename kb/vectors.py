@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from .models import Entry
 VECTORS_FILE = "vectors.npy"
 MANIFEST_FILE = "vectors.json"
 CACHE_DIR = "vector-cache"
+
+log = logging.getLogger(__name__)
 
 
 def entry_texts(entry: Entry, kinds: tuple[str, ...] = ("query",)) -> list[tuple[str, str]]:
@@ -147,3 +150,21 @@ class EntryVectors:
             row_scores = self._matrix[run] @ np.asarray(query_vector, np.float32)
             scores[owners] = np.maximum.reduceat(row_scores, starts)
         return scores
+
+
+_warned: set[tuple[str, str]] = set()
+
+
+def question_similarities(vectors: EntryVectors | None, encoder: Encoder | None, question: str) -> np.ndarray | None:
+    """Each entry's similarity to `question` (entries.json order), or None when there is no
+    semantic signal: off, the encoder failed to load, the index has no vectors, or they were
+    made by another model (then rebuild the index; logged once)."""
+    if vectors is None or encoder is None:
+        return None
+    if vectors.model != encoder.name:
+        if (vectors.model, encoder.name) not in _warned:
+            _warned.add((vectors.model, encoder.name))
+            log.warning("index vectors were made by %s, the encoder is %s: lexical only until kb build",
+                        vectors.model, encoder.name)
+        return None
+    return vectors.similarities(encoder.encode_queries([question])[0])

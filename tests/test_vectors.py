@@ -12,7 +12,7 @@ from kb.cli import main
 from kb.encoder import Encoder
 from kb.indexer import build_index, current_version_path
 from kb.search import KnowledgeBase
-from kb.vectors import EntryVectors
+from kb.vectors import EntryVectors, question_similarities
 
 from .conftest import CONTENT
 from .encoder_fixtures import save_tiny_model
@@ -116,3 +116,18 @@ def test_each_kind_of_text_is_scored_on_its_own():
     assert vectors.similarities(np.array([1, 0]), "query").tolist() == pytest.approx([1.0, 0.6])
     assert vectors.similarities(np.array([1, 0]), "passage").tolist() == [0.0, -1.0]
     assert vectors.similarities(np.array([1, 0])).tolist() == pytest.approx([0.5, -0.2])
+
+
+def test_question_similarities_need_vectors_from_the_same_model(tmp_path, seed_content, caplog):
+    encoder = CountingEncoder()
+    build_index(seed_content, tmp_path, encoder=encoder)
+    vectors = EntryVectors.open(current_version_path(tmp_path))
+    question = seed_content.entries[2].question
+    scores = question_similarities(vectors, encoder, question)
+    assert vectors.entry_ids[int(np.argmax(scores))] == seed_content.entries[2].id
+    assert question_similarities(None, encoder, question) is None
+    assert question_similarities(vectors, None, question) is None
+    other = CountingEncoder()
+    other.name = "another-model"
+    assert question_similarities(vectors, other, question) is None
+    assert "made by counting-test-encoder, the encoder is another-model" in caplog.text
