@@ -1,7 +1,7 @@
 """Entry vectors: computed at build time, stored with the index version, cached by text.
 
 In a version folder:
-    vectors.npy   float32 (rows, dim), unit length; rows of one kind are contiguous, an entry's too
+    vectors.npy   float32 (rows, dim); rows of one kind are contiguous, an entry's too
     vectors.json  {"model", "dim", "entries": [entry id, ...], "rows": [[entry index, kind, text hash], ...]}
 Beside the versions, `vector-cache/vectors.sqlite3` maps a hash of (model, kind, text) to
 its vector, so a rebuild embeds only the texts that changed.
@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 def entry_texts(entry: Entry, kinds: tuple[str, ...] = ("query",)) -> list[tuple[str, str]]:
     """(kind, text) pairs embedded for an entry: its question and every alternate wording,
     once per kind. Measured on localgovFAQ (bench/semantic.py): e5 does best with the mean of
-    both kinds (as "query: ", compared as equals, and as "passage: "); adding the answer's
-    head gained little for many times the embedding time."""
+    both kinds' cosines (as "query: ", compared as equals, and as "passage: "); adding the
+    answer's head gained little for many times the embedding time."""
     texts = [text for text in (entry.question, *entry.alternates) if text.strip()]
     return [(kind, text) for kind in kinds for text in texts]
 
@@ -91,12 +91,17 @@ def write_vectors(entries: list[Entry], target: Path, encoder: Encoder | None) -
         return
     kinds = ("query", "passage") if encoder.asymmetric else ("query",)
     rows = [(index, kind, text) for index, entry in enumerate(entries) for kind, text in entry_texts(entry, kinds)]
-    rows.sort(key=lambda row: row[1] != "query")  # each kind one run of rows: a slice, not a copy, at query time
+    # each kind one run of rows (a slice, not a copy, at query time), texts in the same order
+    rows.sort(key=lambda row: row[1] != "query")
     cache = VectorCache(target.parent.parent / CACHE_DIR)
     try:
         matrix = embed_rows(encoder, [(kind, text) for _, kind, text in rows], cache)
     finally:
         cache.close()
+    if encoder.asymmetric:  # "both": one row whose dot product is the mean of the two cosines
+        count = len(rows) // 2
+        matrix = np.vstack([(matrix[:count] + matrix[count:]) / 2, matrix])
+        rows = [(index, "both", text) for index, _, text in rows[:count]] + rows
     np.save(target / VECTORS_FILE, matrix)
     manifest = {
         "model": encoder.name,
@@ -124,7 +129,8 @@ class EntryVectors:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The kinds of text stored ("query": embedded as questions, "passage": as answers)."""
+        """The kinds of rows stored: "query" (texts embedded as questions), and for e5-like
+        encoders "passage" (as answers) and "both" (their mean)."""
         return tuple(self._groups)
 
     @classmethod
@@ -138,17 +144,18 @@ class EntryVectors:
         return cls(matrix, rows, manifest["model"], manifest["entries"])
 
     def similarities(self, query_vector: np.ndarray, kind: str | None = None) -> np.ndarray:
-        """Cosine similarity of the question to each entry (entries.json order): the best of
-        the entry's texts of `kind` (an entry with none gets -1); by default the mean of that
-        over the stored kinds."""
-        if kind is None:
-            per_kind = [self.similarities(query_vector, k) for k in self.kinds] or [self.similarities(query_vector, "")]
-            return np.mean(per_kind, axis=0, dtype=np.float32)
+        """Similarity of the question to each entry (entries.json order): the best over the
+        entry's texts of `kind` (an entry with none gets -1). By default "both" where stored
+        (the mean of a text's cosines as query and as passage), else the one kind stored."""
+        kind = kind or ("both" if "both" in self._groups else next(iter(self._groups), ""))
         scores = np.full(len(self.entry_ids), -1.0, np.float32)
         if kind in self._groups:
             run, starts, owners = self._groups[kind]
             row_scores = self._matrix[run] @ np.asarray(query_vector, np.float32)
-            scores[owners] = np.maximum.reduceat(row_scores, starts)
+            if len(starts) == len(row_scores):  # one text per entry: nothing to pool
+                scores[owners] = row_scores
+            else:
+                scores[owners] = np.maximum.reduceat(row_scores, starts)
         return scores
 
 

@@ -19,7 +19,7 @@ from .encoder_fixtures import save_tiny_model
 
 
 class CountingEncoder(Encoder):
-    """A vector per text from its hash; remembers every text it was asked to embed."""
+    """A vector per text (and prefix) from its hash; remembers every text it was asked to embed."""
 
     name = "counting-test-encoder"
     dim = 16
@@ -30,7 +30,8 @@ class CountingEncoder(Encoder):
 
     def _encode(self, texts, query):
         self.embedded += texts
-        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest()[: self.dim], np.uint8) for t in texts]
+        prefix = "query: " if query or not self.asymmetric else "passage: "
+        rows = [np.frombuffer(hashlib.sha256((prefix + t).encode()).digest()[: self.dim], np.uint8) for t in texts]
         vectors = np.array(rows, np.float32) - 127.5
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
@@ -59,7 +60,12 @@ def test_an_asymmetric_model_stores_each_text_as_query_and_as_passage(tmp_path, 
     build_index(seed_content, tmp_path, encoder=encoder)
     texts = sum(1 + len(e.alternates) for e in seed_content.entries)
     assert len(encoder.embedded) == 2 * texts
-    assert EntryVectors.open(current_version_path(tmp_path)).kinds == ("query", "passage")
+    vectors = EntryVectors.open(current_version_path(tmp_path))
+    assert vectors.kinds == ("both", "query", "passage")
+    question = encoder.encode_queries(["保険証をなくした"])[0]
+    mean = (vectors.similarities(question, "query") + vectors.similarities(question, "passage")) / 2
+    entry_has_one_text = [not e.alternates for e in seed_content.entries]
+    assert np.allclose(vectors.similarities(question)[entry_has_one_text], mean[entry_has_one_text], atol=1e-6)
 
 
 def test_an_entry_scores_its_best_wording(tmp_path, seed_content):
@@ -115,7 +121,7 @@ def test_each_kind_of_text_is_scored_on_its_own():
     assert vectors.kinds == ("query", "passage")
     assert vectors.similarities(np.array([1, 0]), "query").tolist() == pytest.approx([1.0, 0.6])
     assert vectors.similarities(np.array([1, 0]), "passage").tolist() == [0.0, -1.0]
-    assert vectors.similarities(np.array([1, 0])).tolist() == pytest.approx([0.5, -0.2])
+    assert vectors.similarities(np.array([1, 0])).tolist() == pytest.approx([1.0, 0.6])  # the first kind
 
 
 def test_question_similarities_need_vectors_from_the_same_model(tmp_path, seed_content, caplog):
