@@ -26,13 +26,9 @@ CACHE_DIR = "vector-cache"
 log = logging.getLogger(__name__)
 
 
-def entry_texts(entry: Entry, kinds: tuple[str, ...] = ("query",)) -> list[tuple[str, str]]:
-    """(kind, text) pairs embedded for an entry: its question and every alternate wording,
-    once per kind. Measured on localgovFAQ (bench/semantic.py): e5 does best with the mean of
-    both kinds' cosines (as "query: ", compared as equals, and as "passage: "); adding the
-    answer's head gained little for many times the embedding time."""
-    texts = [text for text in (entry.question, *entry.alternates) if text.strip()]
-    return [(kind, text) for kind in kinds for text in texts]
+def question_texts(entry: Entry) -> list[str]:
+    """The wordings of an entry's question: the question and its alternates."""
+    return [text for text in (entry.question, *entry.alternates) if text.strip()]
 
 
 def text_key(model: str, kind: str, text: str) -> str:
@@ -85,29 +81,40 @@ def embed_rows(encoder: Encoder, rows: list[tuple[str, str]], cache: VectorCache
     return np.array([known[key] for key in keys], np.float32).reshape(len(keys), encoder.dim)
 
 
-def write_vectors(entries: list[Entry], target: Path, encoder: Encoder | None) -> None:
-    """Store the entries' vectors in version folder `target` (nothing when `encoder` is None)."""
+def write_vectors(entries: list[Entry], target: Path, encoder: Encoder | None, answers: bool = True) -> None:
+    """Store the entries' vectors in version folder `target` (nothing when `encoder` is None).
+
+    Rows by kind: "query" (each wording embedded as a question: compared as an equal),
+    "passage" (as a passage; e5-like encoders only), "answer" (the answer's first 256
+    characters as a passage, if `answers`), and "combined": per wording, the mean of the
+    kinds above, so one product gives the mean of the cosines (measured best on localgovFAQ,
+    bench/semantic.py). Each kind is one run of rows, a slice at query time."""
     if encoder is None:
         return
-    kinds = ("query", "passage") if encoder.asymmetric else ("query",)
-    rows = [(index, kind, text) for index, entry in enumerate(entries) for kind, text in entry_texts(entry, kinds)]
-    # each kind one run of rows (a slice, not a copy, at query time), texts in the same order
-    rows.sort(key=lambda row: row[1] != "query")
+    texts = [(index, text) for index, entry in enumerate(entries) for text in question_texts(entry)]
+    parts = {"query": [("query", text) for _, text in texts]}
+    if encoder.asymmetric:
+        parts["passage"] = [("passage", text) for _, text in texts]
+    if answers:
+        parts["answer"] = [("passage", entry.answer_text) for entry in entries]
     cache = VectorCache(target.parent.parent / CACHE_DIR)
     try:
-        matrix = embed_rows(encoder, [(kind, text) for _, kind, text in rows], cache)
+        vectors = {kind: embed_rows(encoder, rows, cache) for kind, rows in parts.items()}
     finally:
         cache.close()
-    if encoder.asymmetric:  # "both": one row whose dot product is the mean of the two cosines
-        count = len(rows) // 2
-        matrix = np.vstack([(matrix[:count] + matrix[count:]) / 2, matrix])
-        rows = [(index, "both", text) for index, _, text in rows[:count]] + rows
-    np.save(target / VECTORS_FILE, matrix)
+    owners = np.array([index for index, _ in texts], np.int64)
+    wording = (vectors["query"] + vectors["passage"]) / 2 if encoder.asymmetric else vectors["query"]
+    combined = (wording + vectors["answer"][owners]) / 2 if answers else wording
+    rows = [(index, "combined", text) for index, text in texts]
+    for kind, pairs in parts.items():
+        indexes = range(len(entries)) if kind == "answer" else owners
+        rows += [(index, kind, text) for index, (_, text) in zip(indexes, pairs)]
+    np.save(target / VECTORS_FILE, np.vstack([combined, *vectors.values()]).astype(np.float32))
     manifest = {
         "model": encoder.name,
         "dim": encoder.dim,
         "entries": [entry.id for entry in entries],
-        "rows": [[index, kind, text_key(encoder.name, kind, text)[:16]] for index, kind, text in rows],
+        "rows": [[int(index), kind, text_key(encoder.name, kind, text)[:16]] for index, kind, text in rows],
     }
     (target / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
 
@@ -129,8 +136,8 @@ class EntryVectors:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The kinds of rows stored: "query" (texts embedded as questions), and for e5-like
-        encoders "passage" (as answers) and "both" (their mean)."""
+        """The kinds of rows stored (see `write_vectors`): "combined", "query", and maybe
+        "passage" and "answer"."""
         return tuple(self._groups)
 
     @classmethod
@@ -145,9 +152,8 @@ class EntryVectors:
 
     def similarities(self, query_vector: np.ndarray, kind: str | None = None) -> np.ndarray:
         """Similarity of the question to each entry (entries.json order): the best over the
-        entry's texts of `kind` (an entry with none gets -1). By default "both" where stored
-        (the mean of a text's cosines as query and as passage), else the one kind stored."""
-        kind = kind or ("both" if "both" in self._groups else next(iter(self._groups), ""))
+        entry's rows of `kind` (an entry with none gets -1); by default "combined"."""
+        kind = kind or "combined"
         scores = np.full(len(self.entry_ids), -1.0, np.float32)
         if kind in self._groups:
             run, starts, owners = self._groups[kind]

@@ -36,36 +36,44 @@ class CountingEncoder(Encoder):
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def _with_question(content, index, question):
+def _changed(content, index, **fields):
     entries = list(content.entries)
-    entries[index] = dataclasses.replace(entries[index], question=question)
+    entries[index] = dataclasses.replace(entries[index], **fields)
     return dataclasses.replace(content, entries=tuple(entries))
+
+
+def _text_count(content):
+    """Wordings of every question, plus one answer per entry."""
+    return sum(2 + len(e.alternates) for e in content.entries)
 
 
 def test_a_rebuild_embeds_only_the_changed_entry(tmp_path, seed_content):
     encoder = CountingEncoder()
     build_index(seed_content, tmp_path, encoder=encoder)
-    texts = sum(1 + len(e.alternates) for e in seed_content.entries)
-    assert len(encoder.embedded) == texts
+    assert len(encoder.embedded) == _text_count(seed_content)
     encoder.embedded.clear()
     build_index(seed_content, tmp_path, encoder=encoder)
     assert encoder.embedded == []
-    build_index(_with_question(seed_content, 3, "保険証をなくしたときは"), tmp_path, encoder=encoder)
+    build_index(_changed(seed_content, 3, question="保険証をなくしたときは"), tmp_path, encoder=encoder)
     assert encoder.embedded == ["保険証をなくしたときは"]
+    encoder.embedded.clear()
+    build_index(_changed(seed_content, 5, answer=("窓口で再発行します。",)), tmp_path, encoder=encoder)
+    assert encoder.embedded == ["窓口で再発行します。"]
 
 
 def test_an_asymmetric_model_stores_each_text_as_query_and_as_passage(tmp_path, seed_content):
     encoder = CountingEncoder()
     encoder.asymmetric = True
     build_index(seed_content, tmp_path, encoder=encoder)
-    texts = sum(1 + len(e.alternates) for e in seed_content.entries)
-    assert len(encoder.embedded) == 2 * texts
+    wordings = _text_count(seed_content) - len(seed_content.entries)
+    assert len(encoder.embedded) == 2 * wordings + len(seed_content.entries)
     vectors = EntryVectors.open(current_version_path(tmp_path))
-    assert vectors.kinds == ("both", "query", "passage")
+    assert vectors.kinds == ("combined", "query", "passage", "answer")
     question = encoder.encode_queries(["保険証をなくした"])[0]
-    mean = (vectors.similarities(question, "query") + vectors.similarities(question, "passage")) / 2
-    entry_has_one_text = [not e.alternates for e in seed_content.entries]
-    assert np.allclose(vectors.similarities(question)[entry_has_one_text], mean[entry_has_one_text], atol=1e-6)
+    query, passage, answer = (vectors.similarities(question, kind) for kind in ("query", "passage", "answer"))
+    one_wording = [not e.alternates for e in seed_content.entries]
+    expected = ((query + passage) / 2 + answer) / 2
+    assert np.allclose(vectors.similarities(question)[one_wording], expected[one_wording], atol=1e-6)
 
 
 def test_an_entry_scores_its_best_wording(tmp_path, seed_content):
@@ -74,7 +82,7 @@ def test_an_entry_scores_its_best_wording(tmp_path, seed_content):
     vectors = EntryVectors.open(current_version_path(tmp_path))
     entry = next(e for e in seed_content.entries if e.alternates)
     query = encoder.encode_queries([entry.alternates[-1]])[0]
-    scores = vectors.similarities(query)
+    scores = vectors.similarities(query, "query")
     assert scores.shape == (len(seed_content.entries),)
     assert vectors.entry_ids[int(np.argmax(scores))] == entry.id
     assert scores.max() == pytest.approx(1.0, abs=1e-5)
@@ -115,13 +123,12 @@ def test_kb_refuses_an_unknown_semantic_choice(tmp_path):
 
 
 def test_each_kind_of_text_is_scored_on_its_own():
-    rows = [(0, "query"), (1, "query"), (1, "query"), (0, "passage")]
+    rows = [(0, "combined"), (1, "combined"), (1, "combined"), (0, "passage")]
     matrix = np.array([[1, 0], [0, 1], [0.6, 0.8], [0, 1]], np.float32)
     vectors = EntryVectors(matrix, rows, "m", ["a", "b"])
-    assert vectors.kinds == ("query", "passage")
-    assert vectors.similarities(np.array([1, 0]), "query").tolist() == pytest.approx([1.0, 0.6])
+    assert vectors.kinds == ("combined", "passage")
+    assert vectors.similarities(np.array([1, 0])).tolist() == pytest.approx([1.0, 0.6])
     assert vectors.similarities(np.array([1, 0]), "passage").tolist() == [0.0, -1.0]
-    assert vectors.similarities(np.array([1, 0])).tolist() == pytest.approx([1.0, 0.6])  # the first kind
 
 
 def test_question_similarities_need_vectors_from_the_same_model(tmp_path, seed_content, caplog):
