@@ -69,6 +69,13 @@ def word_matches(word: QueryWord, holds: dict[str, np.ndarray]) -> np.ndarray:
     return match.astype(np.float32)
 
 
+def _best_first(rows: np.ndarray, scores: np.ndarray, count: int | None) -> np.ndarray:
+    """`rows` by descending score; only the first `count` when given (no full sort)."""
+    if count is not None and len(rows) > count:
+        rows = rows[np.argpartition(-scores[rows], count - 1)[:count]]
+    return rows[np.argsort(-scores[rows], kind="stable")]
+
+
 def _fold(text: str) -> str:
     """Normalised, kana folded to katakana, no spaces: for matching typed prefixes."""
     return to_katakana(normalize(text)).replace(" ", "")
@@ -121,6 +128,7 @@ class KnowledgeBase:
         if len(self._ids) != self.lexical.size:
             raise IndexCorrupt(_index_dir(path), f"{path.name}: {len(self._ids)} entries, {self.lexical.size} rows")
         self._row = {entry_id: row for row, entry_id in enumerate(self._ids)}
+        self._masks: dict[tuple[str, str], np.ndarray] = {}  # filter → rows kept, built on first use
 
     @classmethod
     def open(cls, index_dir: Path | str) -> "KnowledgeBase":
@@ -165,7 +173,7 @@ class KnowledgeBase:
         if not len(found):
             return []
         top = float(scores[found].max()) or 1.0
-        by_score = found[np.argsort(-scores[found], kind="stable")]
+        by_score = _best_first(found, scores, None if limit is None else max(limit, CANDIDATES))
         candidates = np.union1d(by_score[:CANDIDATES], ranked_by_meaning) if similarity is not None else by_score[:CANDIDATES]
         tail = by_score[~np.isin(by_score, candidates)]
         coverage, nouns = self.coverages(parsed, candidates)
@@ -190,9 +198,18 @@ class KnowledgeBase:
         return self.vectors.similarities(encoder.encode_queries([text])[0])
 
     def _filter_mask(self, topic: str | None, document: str | None) -> np.ndarray:
-        keep = [(not topic or topic in e.topics) and (not document or e.source.document_id == document)
-                for e in (self.entries[i] for i in self._ids)]
-        return np.array(keep, np.float32)
+        keep = np.ones(len(self._ids), np.float32)
+        if topic:
+            keep *= self._mask("topic", topic, lambda e: topic in e.topics)
+        if document:
+            keep *= self._mask("document", document, lambda e: e.source.document_id == document)
+        return keep
+
+    def _mask(self, kind: str, value: str, wanted) -> np.ndarray:
+        """1 for the rows whose entry is `wanted`, built once per filter value."""
+        if (kind, value) not in self._masks:
+            self._masks[kind, value] = np.array([wanted(self.entries[i]) for i in self._ids], np.float32)
+        return self._masks[kind, value]
 
     def idf(self, term: str) -> float:
         """How much finding `term` tells entries apart. A word no entry holds counts as
