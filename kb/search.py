@@ -128,6 +128,7 @@ class KnowledgeBase:
         if len(self._ids) != self.lexical.size:
             raise IndexCorrupt(_index_dir(path), f"{path.name}: {len(self._ids)} entries, {self.lexical.size} rows")
         self._row = {entry_id: row for row, entry_id in enumerate(self._ids)}
+        self._topic_counts: dict[str, int] | None = None
         self._masks: dict[tuple[str, str], np.ndarray] = {}  # filter → rows kept, built on first use
 
     @classmethod
@@ -142,12 +143,14 @@ class KnowledgeBase:
         """Nothing to release: the matrices are plain memory."""
 
     def topics(self) -> dict[str, int]:
-        """Every topic tag with how many entries carry it."""
-        counts: dict[str, int] = {}
-        for entry in self.entries.values():
-            for topic in entry.topics:
-                counts[topic] = counts.get(topic, 0) + 1
-        return dict(sorted(counts.items()))
+        """Every topic tag with how many entries carry it (counted once per version)."""
+        if self._topic_counts is None:
+            counts: dict[str, int] = {}
+            for entry in self.entries.values():
+                for topic in entry.topics:
+                    counts[topic] = counts.get(topic, 0) + 1
+            self._topic_counts = dict(sorted(counts.items()))
+        return dict(self._topic_counts)
 
     def parse(self, question: str) -> ParsedQuery:
         """The question analysed and expanded with this index's synonym rules."""
@@ -206,7 +209,11 @@ class KnowledgeBase:
         return keep
 
     def _mask(self, kind: str, value: str, wanted) -> np.ndarray:
-        """1 for the rows whose entry is `wanted`, built once per filter value."""
+        """1 for the rows whose entry is `wanted`, built once per filter value (values
+        come from requests: an unknown one is not remembered)."""
+        known = self.topics() if kind == "topic" else self.documents
+        if value not in known:
+            return np.zeros(len(self._ids), np.float32)
         if (kind, value) not in self._masks:
             self._masks[kind, value] = np.array([wanted(self.entries[i]) for i in self._ids], np.float32)
         return self._masks[kind, value]
