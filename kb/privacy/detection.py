@@ -44,7 +44,7 @@ _INSURANCE = re.compile(
     f"(?P<value>[0-9A-Za-z]+(?:{_SEP}{{1,3}}[0-9A-Za-z]+)*)"
 )
 _QUANTITY_UNIT = re.compile(
-    r"\s?(?:桁|けた|文字|年|月|日|円|歳|才|人|件|個|回|枚|通|号|番|条|項|%|か月|ヶ月|カ月|週|時|分|秒|万|千|百|十|億|世帯|台|つ)"
+    r"\s?(?:桁|けた|文字|年|月|日|円|歳|才|人|件|個|回|枚|通|号|番(?!号)|条|項|%|か月|ヶ月|カ月|週|時|分|秒|万|千|百|十|億|世帯|台|つ)"
 )
 # When finds overlap, the more specific kind names the marker.
 _PRIORITY = {"email": 0, "my_number": 1, "corporate_number": 1, "phone": 1, "insurance": 2, "number": 3}
@@ -125,10 +125,17 @@ def _widened(text: str, start: int, end: int) -> int:
 
 def _insurance_values(text: str) -> Iterator[tuple[int, int, str]]:
     for match in _INSURANCE.finditer(text):
-        value = match["value"]
+        end = _chain_end(text, match.end("value"))
         needed = 2 if match["key"] == "枝番" else 3
-        if sum(c.isdigit() for c in value) >= needed and not _QUANTITY_UNIT.match(text, match.end("value")):
-            yield match.start("value"), match.end("value"), "insurance"
+        if sum(c.isdigit() for c in text[match.start("value"):end]) >= needed and not _QUANTITY_UNIT.match(text, end):
+            yield match.start("value"), end, "insurance"
+
+
+def _chain_end(text: str, end: int) -> int:
+    """Where the number ending at `end` really ends, once joined groups are followed."""
+    while (group := _GROUP.search(text, end)) and _joins(text[end:group.start()]):
+        end = group.end()
+    return end
 
 
 def _merge(spans) -> list[list]:
