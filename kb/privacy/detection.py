@@ -36,7 +36,7 @@ _POSTAL_MARK = re.compile(r"(?:〒|郵便番号(?:は|が|:)?)\s?$")
 _PHONE_WORDS = re.compile(r"電話|TEL|携帯|FAX|ファ[ッ]?クス|連絡先|でんわ|けいたい", re.IGNORECASE)
 _NUMBER_WORDS = re.compile(r"(?<!郵便)番号|記号|ナンバ|ID|口座|ばんごう", re.IGNORECASE)
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+ ?@ ?[A-Za-z0-9\-]+(?: ?\. ?[A-Za-z0-9\-]+)+")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]++ ?@ ?[A-Za-z0-9\-]+(?: ?\. ?[A-Za-z0-9\-]+)+")
 # Insurance card 記号・番号, 保険者番号, 枝番: the value after the word, however short.
 _INSURANCE = re.compile(
     r"(?<!郵便)(?P<key>(?:被保険者|保険者)?(?:記号|番号)|枝番)"
