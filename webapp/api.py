@@ -60,7 +60,12 @@ def search():
 def suggest():
     """Questions to pick while typing (prefix and kana input); the text travels in the
     body, so no proxy or server log ever holds it."""
-    return _suggestions(checked_text(json_object().get("q"), "q", required=False))
+    typed = json_object().get("q")
+    if not isinstance(typed, str):
+        raise APIError(422, "q は文字列で送ってください。")
+    if len(typed) > current_app.config["MAX_QUESTION_CHARS"]:  # as sent, control characters included
+        raise APIError(400, f"{current_app.config['MAX_QUESTION_CHARS']}文字以内で入力してください。", "too_long")
+    return _suggestions(checked_text(typed, "q", required=False))
 
 
 @bp.get("/suggest")
