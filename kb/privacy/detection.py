@@ -15,7 +15,7 @@ from .checkdigits import is_valid_corporate_number, is_valid_my_number
 from .folding import Folded, fold
 
 # Between two digit groups: a run of these joins them into one number.
-_SEP = r"[ \-.,/_:;()'\"\[\]<>{}|*#=+「」『』【】〔〕〈〉《》]"
+_SEP = r"[ \-.,/_:;()\[\]<>{}|*#=+「」『』【】〔〕〈〉《》]"
 _SEPARATORS = re.compile(f"{_SEP}{{1,8}}")
 # …or a short phrase that continues a number read out in parts (「で、次が」「、最後は」).
 _CONTINUATION = "次|つぎ|最後|さいご|続き|つづき|残り|のこり|後半|こうはん|あと|それから|その後|下|後ろ"
@@ -27,9 +27,10 @@ CONTEXT_WINDOW = 12  # folded characters before a number searched for a keyword
 _GROUP = re.compile(r"[0-9]+")
 # A chain made only of dates, times and years (ranges included) is not about a person.
 _DAY = r"(?:(?:19|20)\d\d([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01]))"
-_TIME = r"(?:[01]?\d|2[0-4]):[0-5]\d"
+_TIME = r"(?:[01]?\d|2[0-4]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,6})?)?"
 _WHEN = f"(?:{_DAY}|{_TIME}|(?:19|20)\\d\\d)"
-_DATES_ONLY = re.compile(f"{_WHEN}(?:[^0-9]+{_WHEN})*")
+_DATES_ONLY = re.compile(f"{_WHEN}(?:[^0-9]+{_WHEN}|\\s?[+-][01]\\d[0-5]\\d)*")  # … 14:22:04 +0900
+_ISO_DATE_T = re.compile(r"(?:19|20)\d\d-\d\d-\d\dT$")  # …T142204.123456: a timestamp's time
 _MONEY = re.compile(r"\d{1,3}(?:,\d{3})+")
 _MONEY_UNIT = re.compile(r"\s?(?:円|万|千|億|ドル|yen)", re.IGNORECASE)
 _POSTAL_MARK = re.compile(r"(?:〒|郵便番号(?:は|が|:)?)\s?$")
@@ -93,7 +94,7 @@ def _joins(between: str) -> bool:
 
 def _kind_of_chain(text: str, start: int, end: int, digits: str) -> str | None:
     chain, before = text[start:end], text[max(0, start - CONTEXT_WINDOW):start]
-    if _DATES_ONLY.fullmatch(chain):
+    if _DATES_ONLY.fullmatch(chain) or _ISO_DATE_T.search(before):
         return None
     if _MONEY.fullmatch(chain) and _MONEY_UNIT.match(text, end):
         return None
