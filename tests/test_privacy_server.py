@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import socket
 import subprocess
 import sys
@@ -15,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import pytest
-from hypothesis import strategies as st
 
 from kb.privacy.folding import fold
 

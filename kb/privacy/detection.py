@@ -12,7 +12,7 @@ import re
 from typing import Iterator
 
 from .checkdigits import is_valid_corporate_number, is_valid_my_number
-from .folding import Folded, fold
+from .folding import fold
 
 # Between two digit groups: a run of these joins them into one number.
 _SEP = r"[ \-.,/_:;()\[\]<>{}|*#=+「」『』【】〔〕〈〉《》]"
