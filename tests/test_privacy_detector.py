@@ -101,6 +101,14 @@ KEPT = [
     ("kanji words", "一括で払うか一部ずつか、二重払いは"),
     ("small numbers with particles", "1と2と3の違いは"),
     ("short number", "番号札の7番"),
+    ("money formula", "限度額は80,100円＋（医療費－267,000円）×1％ですか"),
+    ("dotted date", "2024.12.2から"),
+    ("times with a break", "9:00〜17:30（12:00〜13:00を除く）"),
+    ("address", "住所は尼崎市東七松町1-23-1"),
+    ("kanji words with numerals", "七五三と四六時中"),
+    ("kanji year", "二〇二四年一二月"),
+    ("log timestamp", "[27/Nov/2026:14:22:04 +0000] status=200 bytes=1234 time=0.012345s"),
+    ("index version", "2026-11-27T142204.123456_abcdef"),
 ]
 
 
