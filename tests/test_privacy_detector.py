@@ -116,3 +116,15 @@ KEPT = [
 def test_ordinary_numbers_are_kept(text):
     masked = mask_personal_data(text)
     assert (masked.text, masked.found) == (text, ())
+
+
+@pytest.mark.parametrize("text", [
+    "2024/1/1 " * 400 + "12345",  # each date read two ways once made matching exponential
+    "a" * 4000, "1" * 4000, "1 " * 2000, "x@" + "a." * 2000, "記号" + "1-" * 2000, "で、次が1" * 600,
+], ids=["dates", "letters", "digits", "spaced digits", "e-mail", "insurance", "phrases"])
+def test_masking_time_grows_linearly_with_long_input(text):
+    import time
+
+    started = time.perf_counter()
+    mask_personal_data(text)
+    assert time.perf_counter() - started < 2  # a few ms; exponential backtracking would take minutes

@@ -28,8 +28,9 @@ _GROUP = re.compile(r"[0-9]+")
 # A chain made only of dates, times and years (ranges included) is not about a person.
 _DAY = r"(?:(?:19|20)\d\d([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01]))"
 _TIME = r"(?:[01]?\d|2[0-4]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,6})?)?"
-_WHEN = f"(?:{_DAY}|{_TIME}|(?:19|20)\\d\\d)"
-_DATES_ONLY = re.compile(f"{_WHEN}(?:[^0-9]+{_WHEN}|\\s?[+-][01]\\d[0-5]\\d)*")  # … 14:22:04 +0900
+# Atomic: each part is read one way only, so a long chain cannot make the match backtrack.
+_WHEN = f"(?>(?:{_DAY}|{_TIME}|(?:19|20)\\d\\d)(?![0-9]))"
+_DATES_ONLY = re.compile(f"{_WHEN}(?>[^0-9]+{_WHEN}|\\s?[+-][01]\\d[0-5]\\d(?![0-9]))*+")  # … 14:22:04 +0900
 _ISO_DATE_T = re.compile(r"(?:19|20)\d\d-\d\d-\d\dT$")  # …T142204.123456: a timestamp's time
 _MONEY = re.compile(r"\d{1,3}(?:,\d{3})+")
 _MONEY_UNIT = re.compile(r"\s?(?:円|万|千|億|ドル|yen)", re.IGNORECASE)
