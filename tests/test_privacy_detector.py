@@ -5,8 +5,9 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from kb.privacy import mask_personal_data
+from kb.privacy import MARKERS, mask_personal_data
 
 from .privacy_cases import Secret, emails, insurance, insurer_numbers, leaks, numbers, sentences
 
@@ -128,3 +129,13 @@ def test_masking_time_grows_linearly_with_long_input(text):
     started = time.perf_counter()
     mask_personal_data(text)
     assert time.perf_counter() - started < 2  # a few ms; exponential backtracking would take minutes
+
+
+@PROPERTY
+@given(st.text(max_size=300) | st.text("0123456789０１２３４５６７８９〇一二三 -.・、(（)）@＠ー年月日円で次が記号番号", max_size=300))
+def test_any_text_is_masked_without_error_and_keeps_what_is_not_personal(text):
+    masked = mask_personal_data(text)
+    kept = masked.text
+    for marker in MARKERS.values():
+        kept = kept.replace(marker, "")
+    assert len(kept) <= len(text) and (masked.found or masked.text == text)
