@@ -3,13 +3,11 @@
 They work without JavaScript; /static/lookup.js adds results-as-you-type and keys."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
-
-from kb import mask_personal_data
+from flask import Blueprint, abort, render_template, request
 
 from . import present
 from .api import knowledge_base
-from .requests import clean_text
+from .requests import masked_param, masked_path_value, truncated_text
 
 bp = Blueprint("pages", __name__)
 
@@ -17,12 +15,10 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def lookup():
     kb = knowledge_base()
-    limit = current_app.config["MAX_QUESTION_CHARS"]
-    masked = mask_personal_data(clean_text(request.args.get("q", ""))[:limit])
+    masked = truncated_text(request.args.get("q", ""))
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
-    topic = request.args.get("topic") or None
-    document = request.args.get("document") or None
+    topic, document = masked_param("topic"), masked_param("document")
     view = present.search_view(kb, masked, topic, document, page)
     return render_template(
         "lookup.html", view=view, topics=kb.topics(), documents=list(kb.documents.values()),
@@ -33,7 +29,7 @@ def lookup():
 @bp.get("/entries/<path:entry_id>")
 def entry(entry_id: str):
     kb = knowledge_base()
-    found = kb.entries.get(entry_id)
+    found = kb.entries.get(masked_path_value(entry_id))
     if found is None:
         abort(404)
     related = [kb.entries[r.entry_id] for r in found.related if r.entry_id in kb.entries]

@@ -239,7 +239,7 @@ input { flex: 1 1 12rem; min-width: 0; font: inherit; padding: .5rem; border: 1p
       if (typed.length < 2) { this.suggestions.replaceChildren(); return; }
       this.timer = setTimeout(async () => {
         try {
-          const data = await this.call("/api/suggest?q=" + encodeURIComponent(typed), { method: "GET" });
+          const data = await this.call("/api/suggest", { method: "POST", body: JSON.stringify({ q: typed }) });
           this.suggestions.replaceChildren(...data.suggestions.map((s) => el("option", { value: s.question.split("\n")[0].slice(0, 120) })));
         } catch (error) { /* suggestions are optional */ }
       }, 250);
