@@ -22,6 +22,7 @@ from .errors import IndexCorrupt, IndexNotFound
 from .indexer import INDEX_FORMAT, VERSIONS_DIR, current_version_path
 from .models import Document, Entry
 from .query import ParsedQuery, QueryWord, parse_query, whoosh_query
+from .suggest import suggest_entries
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
 
@@ -96,6 +97,7 @@ class KnowledgeBase:
         self.built_at: str = meta["built_at"]
         self.documents = {d["id"]: Document(**d) for d in meta["documents"]}
         self.rules = parse_synonyms(meta["synonyms"])
+        self.city: dict = meta.get("city", {})  # curated.toml [city]: default contact, starters
         self.entries: dict[str, Entry] = {}
         self._terms: dict[str, frozenset[str]] = {}
         self._parts: dict[str, frozenset[str]] = {}
@@ -189,17 +191,9 @@ class KnowledgeBase:
         return covered / total, nouns
 
     def suggest(self, text: str, limit: int = 8) -> list[Entry]:
-        """Questions that start with, or contain, what has been typed so far (kana too)."""
-        typed = _fold(text)
-        if not typed:
-            return []
-        ranked = []
-        for entry_id, keys in self._suggest_keys.items():
-            positions = [key.find(typed) for key in keys if typed in key]
-            if positions:
-                entry = self.entries[entry_id]
-                ranked.append((min(positions) > 0, len(entry.question), entry_id))
-        return [self.entries[entry_id] for *_, entry_id in sorted(ranked)[:limit]]
+        """Questions that start with or contain what has been typed (kana too), then what
+        search finds for it (synonyms, kana readings)."""
+        return suggest_entries(text, self._suggest_keys, self.entries, lambda t: self.search(t, limit=limit), limit)
 
     def highlight_spans(self, text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
         """Verbatim (start, end) spans of `text` that match the question's words."""
