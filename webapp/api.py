@@ -63,17 +63,17 @@ def suggest():
     masked = checked_text(request.args.get("q", ""), "q", required=False)
     kb = knowledge_base()
     found = kb.suggest(masked.search_text) if masked.search_text.strip() else []
-    return jsonify({"query": masked.text, "suggestions": [{"id": e.id, "question": e.question} for e in found]})
+    return jsonify({"query": masked.text, "suggestions": present.related_view(found)})
 
 
 @bp.get("/entries/<path:entry_id>")
 def entry(entry_id: str):
-    """One entry, verbatim, with its citation."""
+    """One entry, verbatim, with its citation (and ふりがな readings with ?furigana=1)."""
     kb = knowledge_base()
     found = kb.entries.get(entry_id)
     if found is None:
         raise APIError(404, "その項目は見つかりませんでした。")
-    return jsonify(present.entry_view(kb, found))
+    return jsonify(present.entry_view(kb, found, ruby=request.args.get("furigana") == "1"))
 
 
 @bp.get("/topics")
