@@ -66,6 +66,13 @@ def suggest():
     return jsonify({"query": masked.text, "suggestions": present.related_view(found)})
 
 
+@bp.get("/starters")
+def starters():
+    """What the widget offers before any question: starter questions and whom to ask."""
+    kb = knowledge_base()
+    return jsonify({"starters": list(kb.city.get("starters", ())), "contact_info": present.contact_view(kb, None)})
+
+
 @bp.get("/entries/<path:entry_id>")
 def entry(entry_id: str):
     """One entry, verbatim, with its citation (and ふりがな readings with ?furigana=1)."""
