@@ -22,7 +22,7 @@ def widget(driver):
 
 
 def replies(root):
-    return root.find_elements(By.CSS_SELECTOR, ".msg.bot:not(.pending):not(.notice)")
+    return root.find_elements(By.CSS_SELECTOR, ".msg.bot:not(.pending):not(.notice):not(.idle)")
 
 
 def ask(driver, question: str, keys=None):
