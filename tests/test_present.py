@@ -137,3 +137,9 @@ def test_the_overview_is_labelled_and_its_table_is_a_table(client):
     page = client.get(f"/entries/{entry_id('overview')}").get_data(as_text=True)
     assert "資料の概要" in page and "寄せられた質問・ご意見" not in page
     assert '<th scope="col">提出方法</th>' in page and "<td>1人</td>" in page
+
+
+def test_every_shipped_starter_question_is_answered(kb):
+    from kb import ask
+
+    assert [ask(kb, q).kind for q in kb.city["starters"]] == ["answer"] * len(kb.city["starters"])

@@ -101,6 +101,37 @@ def test_english_widget_answers_an_english_question_in_english(page, server, oth
     assert_contact(reply)
 
 
+# Until the engine decides these kinds everywhere, the widget's rendering of them is also
+# checked with the server's real no-answer reply relabelled in the page's fetch.
+RELABEL = """
+const kind = %r, realFetch = window.fetch;
+window.fetch = async (url, options) => {
+  const response = await realFetch(url, options);
+  if (!String(url).endsWith('/api/ask')) return response;
+  const data = await response.json();
+  return new Response(JSON.stringify(Object.assign(data, {kind, message: null, related: []})),
+                      {status: 200, headers: {'Content-Type': 'application/json'}});
+};"""
+
+
+@pytest.mark.parametrize("kind, lang, expected", [
+    ("too_short", "ja", "もう少し詳しく入力してください。"),
+    ("not_japanese", "en", "Answers are published in Japanese only."),
+    ("not_japanese", "ja", "回答は日本語で公表されています。"),
+], ids=["too-short", "not-japanese-en", "not-japanese-ja"])
+def test_widget_renders_the_engine_kinds(page, server, other_origin, kind, lang, expected):
+    script = page.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RELABEL % kind})
+    site, origin = other_origin
+    try:
+        page.get(f"{origin}/{city_page(site, f'kind-{lang}.html', server.url, lang=lang)}")
+        reply = ask(page, UNANSWERED)
+    finally:
+        page.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+    assert reply.find_element(By.CSS_SELECTOR, "p").text.startswith(expected)
+    assert len(reply.find_elements(By.CSS_SELECTOR, ".chips button")) >= 3
+    assert bool(reply.find_elements(By.CSS_SELECTOR, ".contact")) == (kind == "not_japanese")
+
+
 def test_english_widget_no_answer_text_is_english(page, server, other_origin):
     site, origin = other_origin
     page.get(f"{origin}/{city_page(site, 'en-none.html', server.url, lang='en')}")
