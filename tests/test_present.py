@@ -2,6 +2,7 @@
 staff results and near matches (API replies and server-rendered pages)."""
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 
@@ -143,3 +144,22 @@ def test_every_shipped_starter_question_is_answered(kb):
     from kb import ask
 
     assert [ask(kb, q).kind for q in kb.city["starters"]] == ["answer"] * len(kb.city["starters"])
+
+
+def test_an_entrys_own_contact_block_reaches_the_widget(tmp_path):
+    from webapp import create_app
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    rows = [{"id": "1", "question": "粗大ごみはどうやって出しますか",
+             "answer": "粗大ごみは前日までに電話で申し込んでください。【お問い合わせ】テスト市環境課　電話000-000-0000"},
+            {"id": "2", "question": "資源ごみの日はいつですか", "answer": "地域ごとに決まっています。"}]
+    (folder / "faq.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    build_index(load_content([folder]), tmp_path / "index")
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"),
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'kb.sqlite3'}"})
+    data = app.test_client().post("/api/ask", json={"question": "粗大ごみはどうやって出しますか"}).get_json()
+    app.extensions["kb_records"].dispose()
+    assert data["kind"] == "answer"
+    assert data["contact_info"]["lines"] == ["テスト市環境課\u3000電話000-000-0000"]
+    assert data["answer"]["published_text"] is None and data["answer"]["stale_notice"] is None
