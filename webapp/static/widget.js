@@ -36,6 +36,7 @@
       hours: "受付時間",
       web: "ページ",
       noAnswer: null,
+      help: null,
       tooShort: "もう少し詳しく入力してください。",
       notJapanese: "回答は日本語で公表されています。日本語で質問してください。",
       sending: "回答を探しています…",
@@ -75,6 +76,7 @@
       hours: "Hours",
       web: "Web page",
       noAnswer: "Sorry, we found no published answer to this question. Please contact the office below.",
+      help: "Ask about National Health Insurance or My Number cards in a sentence, in Japanese. Do not enter personal numbers.",
       tooShort: "Please type a little more detail.",
       notJapanese: "Answers are published in Japanese only. Please ask in Japanese, or try one of these questions.",
       sending: "Searching…",
@@ -313,7 +315,7 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
         // Show the question as the server kept it: personal numbers masked.
         mine.lastChild.textContent = data.question;
         waiting.remove();
-        if (data.privacy_notice) this.say("bot notice", el("p", { text: data.privacy_notice }));
+        if (data.privacy_notice) this.say("bot notice", el("p", { lang: "ja", text: data.privacy_notice }));
         this.reply(data);
       } catch (error) {
         waiting.remove();
@@ -332,9 +334,8 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
         this.showEntry(data.answer, data.best_sentence, data.related, data.contact_info);
         return;
       }
-      const en = t === LABELS.en;
-      const text = { too_short: t.tooShort, not_japanese: t.notJapanese, no_answer: en ? t.noAnswer : data.message }[data.kind] || data.message;
-      const parts = [el("span", { class: "who", text: t.bot + "：" }), el("p", { text })];
+      const own = { too_short: t.tooShort, not_japanese: t.notJapanese, no_answer: t.noAnswer, help: t.help }[data.kind];
+      const parts = [el("span", { class: "who", text: t.bot + "：" }), own ? el("p", { text: own }) : el("p", { lang: "ja", text: data.message })];
       if (data.related && data.related.length) parts.push(el("p", { class: "label", text: t.maybe }), this.relatedList(data.related));
       else if (this.starterList && this.starterList.length) parts.push(el("p", { class: "label", text: t.starters }), this.chips(this.starterList));
       if (data.kind !== "too_short" && data.kind !== "help") parts.push(this.contactBlock(data.contact_info || this.contact));
