@@ -38,7 +38,9 @@ class Setting:
 SETTINGS = (
     Setting("INDEX_DIR", "index", "folder of the built index (kb build writes, the app reads)"),
     Setting("CONTENT_DIR", "content", "folder of source documents, synonyms.txt and curated.toml"),
-    Setting("ANSWER_THRESHOLD", "0.6", "coverage (0–1) the best entry needs to be given as the answer", fraction),
+    Setting("ANSWER_THRESHOLD", None,
+            "probability (0–1) the decision model needs to give the best entry as the answer "
+            "[default: the fitted threshold in kb/data/decision.json]", fraction),
     Setting("DATABASE_URL", "sqlite:///instance/kb.sqlite3",
             "SQLAlchemy URL of the question/feedback records (the web app's default file)"),
     Setting("RETENTION_DAYS", "90", "days question and feedback records are kept", positive_int),

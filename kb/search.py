@@ -182,18 +182,33 @@ class KnowledgeBase:
         """Part-of-speech weight times rarity in this knowledge base."""
         return word.weight * self.idf(word.term)
 
-    def coverages(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each entry row: (weighted share of the question's words it holds, matched noun weight)."""
+    def word_matches(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(each question word's weight, rows × words matrix of how far each entry holds it)."""
         weights = np.array([self.word_weight(w) for w in parsed.words], np.float32)
-        total = float(weights.sum())
-        if not total or not len(rows):
-            return np.zeros(len(rows), np.float32), np.zeros(len(rows), np.float32)
+        if not len(parsed.words) or not len(rows):
+            return weights, np.zeros((len(rows), len(parsed.words)), np.float32)
         needed = list(dict.fromkeys(t for w in parsed.words for t in word_keys(w)))
         codes = self.lexical.holding(rows, needed)
         column = {t: codes[:, i] for i, t in enumerate(needed)}
-        matches = np.stack([word_matches(w, column) for w in parsed.words], axis=1)
+        return weights, np.stack([word_matches(w, column) for w in parsed.words], axis=1)
+
+    def coverages(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each entry row: (weighted share of the question's words it holds, matched noun weight)."""
+        weights, matches = self.word_matches(parsed, rows)
+        total = float(weights.sum())
+        if not total:
+            return np.zeros(len(rows), np.float32), np.zeros(len(rows), np.float32)
         nouns = matches[:, [w.weight >= NOUN_WEIGHT for w in parsed.words]].sum(axis=1)
         return matches @ weights / total, nouns
+
+    def row(self, entry_id: str) -> int:
+        """The entry's row in the term matrices."""
+        return self._row[entry_id]
+
+    def is_known(self, word: QueryWord) -> bool:
+        """Does any entry hold this word (or, typed in kana, its reading)?"""
+        return bool(self.lexical.doc_freq(word.term)) or any(
+            self.lexical.doc_freq(t) for group in word.expansions for t in group)
 
     def coverage(self, parsed: ParsedQuery, entry_id: str) -> tuple[float, float]:
         """(weighted share of the question's words the entry holds, matched noun weight)."""
