@@ -37,8 +37,8 @@
       web: "ページ",
       noAnswer: null,
       help: null,
-      tooShort: "もう少し詳しく入力してください。",
-      notJapanese: "回答は日本語で公表されています。日本語で質問してください。",
+      tooShort: null,
+      notJapanese: null,
       sending: "回答を探しています…",
       error: "うまく送信できませんでした。時間をおいてもう一度お試しください。",
       log: "会話",
@@ -336,8 +336,11 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
       }
       const own = { too_short: t.tooShort, not_japanese: t.notJapanese, no_answer: t.noAnswer, help: t.help }[data.kind];
       const parts = [el("span", { class: "who", text: t.bot + "：" }), own ? el("p", { text: own }) : el("p", { lang: "ja", text: data.message })];
-      if (data.related && data.related.length) parts.push(el("p", { class: "label", text: t.maybe }), this.relatedList(data.related));
-      else if (this.starterList && this.starterList.length) parts.push(el("p", { class: "label", text: t.starters }), this.chips(this.starterList));
+      const related = data.related && data.related.length;
+      if (related) parts.push(el("p", { class: "label", text: t.maybe }), this.relatedList(data.related));
+      if ((!related || data.kind !== "no_answer") && this.starterList && this.starterList.length) {
+        parts.push(el("p", { class: "label", text: t.starters }), this.chips(this.starterList));
+      }
       if (data.kind !== "too_short" && data.kind !== "help") parts.push(this.contactBlock(data.contact_info || this.contact));
       this.say("bot", ...parts);
     }
