@@ -163,3 +163,11 @@ def test_an_entrys_own_contact_block_reaches_the_widget(tmp_path):
     assert data["kind"] == "answer"
     assert data["contact_info"]["lines"] == ["テスト市環境課\u3000電話000-000-0000"]
     assert data["answer"]["published_text"] is None and data["answer"]["stale_notice"] is None
+
+
+def test_every_shipped_heading_asked_as_a_question_gives_its_entry(kb):
+    """The widget offers headings as suggestions: picking one must give that entry."""
+    from kb import ask
+
+    assert {e.id: getattr(ask(kb, e.heading).entry, "id", None) for e in kb.entries.values()} == \
+        {e.id: e.id for e in kb.entries.values()}

@@ -431,7 +431,7 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
       this.timer = setTimeout(async () => {
         try {
           const data = await this.call("/api/suggest?q=" + encodeURIComponent(typed), { method: "GET" });
-          this.suggestions.replaceChildren(...data.suggestions.map((s) => el("option", { value: s.question.split("\n")[0].slice(0, 120) })));
+          this.suggestions.replaceChildren(...data.suggestions.map((s) => el("option", { value: s.heading || s.question.split("\n")[0].slice(0, 120) })));
         } catch (error) { /* suggestions are optional */ }
       }, 250);
     }
