@@ -102,7 +102,7 @@ h2 { font-size: 1.1em; margin: 0; }
 .tools button { min-height: 36px; padding: .1em .7em; }
 .tools [aria-pressed="true"] { background: #0b5394; color: #fff; }
 .log { padding: .75em; display: flex; flex-direction: column; gap: .6em; }
-.log:empty { display: none; }
+.log:empty { padding: 0; }  /* stays in the tree: a live region must exist before it speaks */
 .msg { border-radius: 6px; padding: .5em .75em; max-width: 100%; min-width: 0; }
 .you { align-self: flex-end; background: #e8f0fb; border: 1px solid #9bb8de; white-space: pre-wrap; }
 .bot { align-self: stretch; background: #f7f7f7; border: 1px solid #c8c8c8; }
