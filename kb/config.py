@@ -25,6 +25,14 @@ def fraction(value: str) -> float:
     return number
 
 
+def parse_semantic(value: str) -> str:
+    """A KB_SEMANTIC value: off, on, e5, use, or dir:/path/to/model."""
+    value = value.strip()
+    if value in ("off", "on", "e5", "use") or (value.startswith("dir:") and len(value) > 4):
+        return value
+    raise ValueError("must be off, on, e5, use or dir:/path/to/model")
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: name (KB_ + name in the environment), default, parser, help text."""
@@ -43,6 +51,8 @@ SETTINGS = (
             "[default: the fitted threshold in kb/data/decision.json]", fraction),
     Setting("DATABASE_URL", "sqlite:///instance/kb.sqlite3",
             "SQLAlchemy URL of the question/feedback records (the web app's default file)"),
+    Setting("SEMANTIC", "on", "semantic signal: off (lexical only), on (the packaged model), e5, use, "
+            "or dir:/path (an ONNX model folder, see README)", parse_semantic),
     Setting("RETENTION_DAYS", "90", "days question and feedback records are kept", positive_int),
 )
 
