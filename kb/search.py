@@ -20,6 +20,7 @@ from .indexer import INDEX_FORMAT, VERSIONS_DIR, current_version_path
 from .lexical import PART, WORD, LexicalIndex, idf
 from .models import Document, Entry
 from .query import ParsedQuery, QueryWord, lexical_clauses, parse_query
+from .suggest import suggest_entries
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
 from .encoder import shared_encoder
@@ -114,6 +115,7 @@ class KnowledgeBase:
         self.built_at: str = meta["built_at"]
         self.documents = {d["id"]: Document(**d) for d in meta["documents"]}
         self.rules = parse_synonyms(meta["synonyms"])
+        self.city: dict = meta.get("city", {})  # curated.toml [city]: default contact, starters
         self.entries: dict[str, Entry] = {}
         self._ids: list[str] = []
         self._suggest_keys: dict[str, tuple[str, ...]] = {}
@@ -157,13 +159,14 @@ class KnowledgeBase:
         return parse_query(question, self.rules)
 
     def search(self, question: str | ParsedQuery, limit: int | None = 10,
-               topic: str | None = None, document: str | None = None) -> list[Hit]:
-        """Entries for `question`, best first (optionally only one topic or document)."""
+               topic: str | None = None, document: str | None = None, semantic: bool = True) -> list[Hit]:
+        """Entries for `question`, best first (optionally only one topic or document;
+        `semantic=False` skips the encoder, for suggestions on every keystroke)."""
         parsed = question if isinstance(question, ParsedQuery) else self.parse(question)
         if not parsed.words and not parsed.bigrams:
             return []
         scores = self.lexical.score(lexical_clauses(parsed))
-        similarity = self.similarities(parsed.text)
+        similarity = self.similarities(parsed.text) if semantic else None
         keep = self._filter_mask(topic, document) if topic or document else None
         if keep is not None:
             scores = scores * keep
@@ -261,17 +264,9 @@ class KnowledgeBase:
         return float(coverage[0]), float(nouns[0])
 
     def suggest(self, text: str, limit: int = 8) -> list[Entry]:
-        """Questions that start with, or contain, what has been typed so far (kana too)."""
-        typed = _fold(text)
-        if not typed:
-            return []
-        ranked = []
-        for entry_id, keys in self._suggest_keys.items():
-            positions = [key.find(typed) for key in keys if typed in key]
-            if positions:
-                entry = self.entries[entry_id]
-                ranked.append((min(positions) > 0, len(entry.question), entry_id))
-        return [self.entries[entry_id] for *_, entry_id in sorted(ranked)[:limit]]
+        """Questions that start with or contain what has been typed (kana too), then what
+        search finds for it (synonyms, kana readings)."""
+        return suggest_entries(text, self._suggest_keys, self.entries, lambda t: self.search(t, limit=limit, semantic=False), limit)
 
     def highlight_spans(self, text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
         """Verbatim (start, end) spans of `text` that match the question's words."""

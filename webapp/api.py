@@ -77,17 +77,24 @@ def suggest_by_query_string():
 def _suggestions(masked):
     kb = knowledge_base()
     found = kb.suggest(masked.search_text) if masked.search_text.strip() else []
-    return jsonify({"query": masked.text, "suggestions": [{"id": e.id, "question": e.question} for e in found]})
+    return jsonify({"query": masked.text, "suggestions": present.related_view(found)})
+
+
+@bp.get("/starters")
+def starters():
+    """What the widget offers before any question: starter questions and whom to ask."""
+    kb = knowledge_base()
+    return jsonify({"starters": list(kb.city.get("starters", ())), "contact_info": present.contact_view(kb, None)})
 
 
 @bp.get("/entries/<path:entry_id>")
 def entry(entry_id: str):
-    """One entry, verbatim, with its citation."""
+    """One entry, verbatim, with its citation (and ふりがな readings with ?furigana=1)."""
     kb = knowledge_base()
     found = kb.entries.get(masked_path_value(entry_id))
     if found is None:
         raise APIError(404, "その項目は見つかりませんでした。")
-    return jsonify(present.entry_view(kb, found))
+    return jsonify(present.entry_view(kb, found, ruby=request.args.get("furigana") == "1"))
 
 
 @bp.get("/topics")

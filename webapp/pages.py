@@ -32,8 +32,15 @@ def entry(entry_id: str):
     found = kb.entries.get(masked_path_value(entry_id))
     if found is None:
         abort(404)
-    related = [kb.entries[r.entry_id] for r in found.related if r.entry_id in kb.entries]
-    return render_template("entry.html", entry=present.entry_view(kb, found), related=related)
+    return render_template("entry.html", entry=present.entry_view(kb, found), related=_related(kb, found),
+                           blocks=present.answer_blocks(found.answer))
+
+
+def _related(kb, entry, limit: int = 5) -> list:
+    """The entry's own related links, then entries sharing a topic with it."""
+    linked = [kb.entries[r.entry_id] for r in entry.related if r.entry_id in kb.entries]
+    same_topic = [e for e in kb.entries.values() if e.id != entry.id and set(e.topics) & set(entry.topics)]
+    return list({e.id: e for e in linked + same_topic}.values())[:limit]
 
 
 @bp.get("/widget-demo")
