@@ -4,6 +4,7 @@ Never imports Flask; the web app uses only the names below."""
 from .answer import Answer, SentenceMark, ask, is_greeting
 from .config import SETTINGS, setting
 from .encoder import Encoder, semantic_status, shared_encoder
+from .furigana import furigana
 from .errors import ContentError, IndexCorrupt, IndexNotFound, KBError
 from .indexer import build_index, current_version_path
 from .ingest import Content, load_content
@@ -17,6 +18,7 @@ __all__ = [
     "Answer", "SentenceMark", "ask", "is_greeting",
     "SETTINGS", "setting",
     "Encoder", "semantic_status", "shared_encoder",
+    "furigana",
     "ContentError", "IndexCorrupt", "IndexNotFound", "KBError",
     "build_index", "current_version_path",
     "Content", "load_content",

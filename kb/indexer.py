@@ -114,6 +114,7 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
             "entry_count": total,
             "documents": [d.to_dict() for d in content.documents],
             "synonyms": content.synonyms_text,
+            "city": content.city,
         },
     )
 

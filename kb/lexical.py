@@ -99,15 +99,18 @@ class LexicalBuilder:
     def write(self, target: Path) -> None:
         """Store the BM25F score matrix, the containment matrix and the vocabulary."""
         shape = (self.rows, len(self.vocab))
-        scores = sparse.csc_matrix(shape, dtype=np.float32)
         boosts = {f"w:{k}": v for k, v in WORD_FIELDS.items()}
         boosts |= {f"b:{k}": v for k, v in BIGRAM_FIELDS.items()}
         boosts["r:all"] = READING_FIELD_BOOST
-        for name, (rows, cols, tfs, lengths) in self.fields.items():
-            scores = scores + boosts[name] * _bm25(np.frombuffer(rows, np.int32), np.frombuffer(cols, np.int32),
-                                                   np.frombuffer(tfs, np.float32), np.frombuffer(lengths, np.float32), shape)
-        scores = _drop_common_bigrams(scores.tocsc(), self.vocab)
-        sparse.save_npz(target / SCORES_FILE, scores.astype(np.float32))
+        parts = [_bm25(*(np.frombuffer(a, t) for a, t in zip(arrays, (np.int32, np.int32, np.float32, np.float32))),
+                       shape, boosts[name]) for name, arrays in self.fields.items()]
+        self.fields.clear()  # one field's arrays at a time: the 100k-entry build stays small
+        rows, cols, values = (np.concatenate(column) for column in zip(*parts))
+        del parts
+        # one matrix from all fields at once: duplicates (a term in several fields) are summed
+        scores = sparse.csc_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
+        del rows, cols, values
+        sparse.save_npz(target / SCORES_FILE, _drop_common_bigrams(scores, self.vocab))
         rows, cols, codes = (np.frombuffer(a, t) for a, t in zip(self.holds, (np.int32, np.int32, np.int8)))
         holds = sparse.csr_matrix((codes, (rows, cols)), shape=shape, dtype=np.int8)
         sparse.save_npz(target / HOLDS_FILE, holds)
@@ -115,15 +118,15 @@ class LexicalBuilder:
         (target / VOCAB_FILE).write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
 
 
-def _bm25(rows, cols, tfs, lengths, shape) -> sparse.csc_matrix:
-    """Per-(entry, term) BM25 contributions of one field."""
+def _bm25(rows, cols, tfs, lengths, shape, boost: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, cols, boost × BM25 contribution) of one field's (entry, term) pairs."""
     n = shape[0]
     df = np.bincount(cols, minlength=shape[1]).astype(np.float32)
     idf = np.log1p((n - df + 0.5) / (df + 0.5))
     average = max(float(lengths.mean()), 1.0) if len(lengths) else 1.0
     norm = K1 * (1 - B + B * lengths[rows] / average)
-    values = idf[cols] * tfs * (K1 + 1) / (tfs + norm)
-    return sparse.csc_matrix((values.astype(np.float32), (rows, cols)), shape=shape)
+    values = boost * idf[cols] * tfs * (K1 + 1) / (tfs + norm)
+    return rows, cols, values.astype(np.float32)
 
 
 def _drop_common_bigrams(scores: sparse.csc_matrix, vocab: dict[str, int]) -> sparse.csc_matrix:
@@ -134,9 +137,9 @@ def _drop_common_bigrams(scores: sparse.csc_matrix, vocab: dict[str, int]) -> sp
     if common:
         keep = np.ones(scores.shape[1], np.float32)
         keep[common] = 0
-        scores = scores @ sparse.diags(keep)
+        scores.data *= np.repeat(keep, df)  # CSC: column j's values are data[indptr[j]:indptr[j+1]]
         scores.eliminate_zeros()
-    return scores.tocsc()
+    return scores
 
 
 class LexicalIndex:

@@ -3,13 +3,11 @@
 They work without JavaScript; /static/lookup.js adds results-as-you-type and keys."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
-
-from kb import mask_personal_data
+from flask import Blueprint, abort, render_template, request
 
 from . import present
 from .api import knowledge_base
-from .requests import clean_text
+from .requests import masked_param, masked_path_value, truncated_text
 
 bp = Blueprint("pages", __name__)
 
@@ -17,12 +15,10 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def lookup():
     kb = knowledge_base()
-    limit = current_app.config["MAX_QUESTION_CHARS"]
-    masked = mask_personal_data(clean_text(request.args.get("q", ""))[:limit])
+    masked = truncated_text(request.args.get("q", ""))
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
-    topic = request.args.get("topic") or None
-    document = request.args.get("document") or None
+    topic, document = masked_param("topic"), masked_param("document")
     view = present.search_view(kb, masked, topic, document, page)
     return render_template(
         "lookup.html", view=view, topics=kb.topics(), documents=list(kb.documents.values()),
@@ -33,11 +29,18 @@ def lookup():
 @bp.get("/entries/<path:entry_id>")
 def entry(entry_id: str):
     kb = knowledge_base()
-    found = kb.entries.get(entry_id)
+    found = kb.entries.get(masked_path_value(entry_id))
     if found is None:
         abort(404)
-    related = [kb.entries[r.entry_id] for r in found.related if r.entry_id in kb.entries]
-    return render_template("entry.html", entry=present.entry_view(kb, found), related=related)
+    return render_template("entry.html", entry=present.entry_view(kb, found), related=_related(kb, found),
+                           blocks=present.answer_blocks(found.answer))
+
+
+def _related(kb, entry, limit: int = 5) -> list:
+    """The entry's own related links, then entries sharing a topic with it."""
+    linked = [kb.entries[r.entry_id] for r in entry.related if r.entry_id in kb.entries]
+    same_topic = [e for e in kb.entries.values() if e.id != entry.id and set(e.topics) & set(entry.topics)]
+    return list({e.id: e for e in linked + same_topic}.values())[:limit]
 
 
 @bp.get("/widget-demo")

@@ -32,6 +32,8 @@ SETTINGS = (
     Setting("RATE_LIMIT_LOOKUP", "600 per minute", "search, suggest and entry look-ups allowed per client "
             "(higher: the staff page searches as you type)"),
     Setting("RATE_LIMIT_STORAGE", "memory://", "where rate-limit counters live (memory:// or redis://…)"),
+    Setting("STALE_YEARS", "5", "answers published this many years ago or more are marked as possibly out of date",
+            positive_int),
     Setting("PROXY_COUNT", "0", "reverse proxies in front of the app whose X-Forwarded-For to trust "
             "(rate limits then count the resident's address, not the proxy's)", int),
 )

@@ -1,7 +1,7 @@
 """Content folders and files → documents and entries, one parser per source format."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -28,6 +28,7 @@ class Content:
     documents: tuple[Document, ...]
     entries: tuple[Entry, ...]
     synonyms_text: str
+    city: dict = field(default_factory=dict)  # curated.toml [city]: default contact, starters
 
 
 def _document_files(paths: Iterable[Path]) -> list[Path]:
@@ -82,4 +83,5 @@ def load_content(paths: Iterable[Path | str]) -> Content:
         entries += doc_entries
     if not entries:
         raise ContentError(paths[0] if paths else Path("."), None, "no documents found")
-    return Content(tuple(documents.values()), tuple(apply_curated(entries, curated)), "\n".join(synonyms))
+    return Content(tuple(documents.values()), tuple(apply_curated(entries, curated)), "\n".join(synonyms),
+                   curated.city)
