@@ -22,6 +22,7 @@ from .models import Entry
 VECTORS_FILE = "vectors.npy"
 MANIFEST_FILE = "vectors.json"
 CACHE_DIR = "vector-cache"
+EMBED_BATCH = 64  # texts embedded (and cached) at a time
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +68,17 @@ class VectorCache:
 
 
 def embed_rows(encoder: Encoder, rows: list[tuple[str, str]], cache: VectorCache) -> np.ndarray:
-    """Vectors of (kind, text) rows: from the cache, the rest embedded (once per text) and cached."""
+    """Vectors of (kind, text) rows: from the cache, the rest embedded (once per text) and
+    cached a batch at a time, so an interrupted build keeps what it embedded."""
     keys = [text_key(encoder.name, kind, text) for kind, text in rows]
     known = cache.get(list(dict.fromkeys(keys)), encoder.dim)
     missing = {key: row for key, row in zip(keys, rows) if key not in known}
     for kind in ("query", "passage"):
         wanted = [(key, text) for key, (k, text) in missing.items() if k == kind]
-        if wanted:
-            embed = encoder.encode_queries if kind == "query" else encoder.encode_passages
-            fresh = dict(zip((key for key, _ in wanted), embed([text for _, text in wanted])))
+        embed = encoder.encode_queries if kind == "query" else encoder.encode_passages
+        for start in range(0, len(wanted), EMBED_BATCH):
+            batch = wanted[start : start + EMBED_BATCH]
+            fresh = dict(zip((key for key, _ in batch), embed([text for _, text in batch])))
             cache.put(fresh)
             known.update(fresh)
     return np.array([known[key] for key in keys], np.float32).reshape(len(keys), encoder.dim)

@@ -144,3 +144,21 @@ def test_question_similarities_need_vectors_from_the_same_model(tmp_path, seed_c
     other.name = "another-model"
     assert question_similarities(vectors, other, question) is None
     assert "made by counting-test-encoder, the encoder is another-model" in caplog.text
+
+
+def test_an_interrupted_build_keeps_the_vectors_it_made(tmp_path, seed_content, monkeypatch):
+    monkeypatch.setattr("kb.vectors.EMBED_BATCH", 4)
+    encoder = CountingEncoder()
+    original = encoder._encode
+
+    def fail_on_the_third_batch(texts, query):
+        if len(encoder.embedded) >= 8:
+            raise RuntimeError("interrupted")
+        return original(texts, query)
+
+    encoder._encode = fail_on_the_third_batch
+    with pytest.raises(RuntimeError):
+        build_index(seed_content, tmp_path, encoder=encoder)
+    encoder._encode = original
+    build_index(seed_content, tmp_path, encoder=encoder)
+    assert len(encoder.embedded) == _text_count(seed_content)  # 8 before, the rest after
