@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import config
 from .answer import ask as answer_question
+from .changes import compare_with_index
 from .errors import KBError
 from .evaluate import evaluate, read_queries
 from .indexer import build_index
@@ -17,6 +18,7 @@ from .ingest import load_content
 from .output import answer_record, batch_record
 from .records import Records
 from .search import KnowledgeBase
+from .synonyms import parse_synonyms
 
 INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(path_type=Path), default=None,
@@ -52,14 +54,34 @@ def main() -> None:
 @click.option("--content", "content", multiple=True, type=click.Path(path_type=Path),
               help="content folder or file; repeat for several [default: $KB_CONTENT_DIR or content/]")
 @INDEX_OPTION
-def build(content: tuple[Path, ...], index_dir: Path | None) -> None:
+@click.option("--check", is_flag=True, help="parse and validate only; print what a build would change, touch nothing")
+def build(content: tuple[Path, ...], index_dir: Path | None, check: bool) -> None:
     """Parse the content and switch the index to a freshly built version."""
     sources = content or (Path(config.setting("CONTENT_DIR")),)
     loaded = load_content(sources)
+    for note in loaded.notes:
+        click.echo(f"note: {note}", err=True)
+    if check:
+        parse_synonyms(loaded.synonyms_text)
+        _print_changes(compare_with_index(loaded, _index_dir(index_dir)), len(loaded.entries))
+        return
     total = len(loaded.entries)
     with click.progressbar(length=total, label=f"indexing {total} entries", file=sys.stderr) as bar:
         version = build_index(loaded, _index_dir(index_dir), progress=lambda done, _: bar.update(1))
     click.echo(f"built {version}: {total} entries from {len(loaded.documents)} document(s) → {_index_dir(index_dir)}")
+
+
+def _print_changes(changes, total: int) -> None:
+    against = changes.current_version or "no index yet"
+    click.echo(f"check passed: {total} entries; compared with {against}:")
+    for label, ids in (("added", changes.added), ("removed", changes.removed), ("changed", changes.changed)):
+        click.echo(f"  {label:<8}{len(ids)}")
+        for entry_id in ids:
+            click.echo(f"    {entry_id}")
+    if changes.synonyms_changed:
+        click.echo("  synonym rules changed")
+    if changes.is_empty:
+        click.echo("  nothing would change")
 
 
 @main.command()

@@ -11,7 +11,7 @@ from ..errors import ContentError
 from ..models import Entry
 
 CURATED_FILE = "curated.toml"
-DOCUMENT_KEYS = {"title", "publisher", "department", "url", "date"}
+DOCUMENT_KEYS = {"title", "publisher", "department", "url", "date", "sheet"}  # sheet: of an .xlsx
 ENTRY_KEYS = {"alternates", "topics"}
 
 
