@@ -9,6 +9,7 @@ from kb import mask_personal_data
 
 from . import present
 from .api import knowledge_base
+from .discovery import faq_page_data, public_url
 from .requests import clean_text
 
 bp = Blueprint("pages", __name__)
@@ -37,7 +38,10 @@ def entry(entry_id: str):
     if found is None:
         abort(404)
     related = [kb.entries[r.entry_id] for r in found.related if r.entry_id in kb.entries]
-    return render_template("entry.html", entry=present.entry_view(kb, found), related=related)
+    view = present.entry_view(kb, found)
+    canonical = public_url(request.path)
+    return render_template("entry.html", entry=view, related=related, canonical=canonical,
+                           structured_data=faq_page_data(view, canonical))
 
 
 @bp.get("/widget-demo")

@@ -32,6 +32,7 @@ SETTINGS = (
     Setting("RATE_LIMIT_LOOKUP", "600 per minute", "search, suggest and entry look-ups allowed per client "
             "(higher: the staff page searches as you type)"),
     Setting("RATE_LIMIT_STORAGE", "memory://", "where rate-limit counters live (memory:// or redis://…)"),
+    Setting("PUBLIC_URL", None, "public base URL of this service, e.g. https://kb.example.jp (canonical links, sitemap, embed snippet)"),
     Setting("PROXY_COUNT", "0", "reverse proxies in front of the app whose X-Forwarded-For to trust "
             "(rate limits then count the resident's address, not the proxy's)", int),
 )
