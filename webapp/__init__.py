@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import api, discovery, health, pages
     from .assets import register_asset_commands
+    from .editor import init_editor
     from .errors import register_error_handlers
     from .security import init_security
 
@@ -51,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(discovery.bp)
+    init_editor(app)
     register_error_handlers(app)
     register_asset_commands(app)
     return app
