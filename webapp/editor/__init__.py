@@ -42,10 +42,12 @@ def init_editor(app: Flask) -> None:
     manager.session_protection = "basic"
     manager.user_loader(auth.load_editor)
     manager.request_loader(auth.load_remote_user)
-    app.extensions["limiter"].limit(lambda: current_app.config["EDITOR_SIGNIN_LIMIT"], methods=["POST"])(auth.sign_in)
     create_editorial_tables(app.extensions["kb_records"].engine)
     app.extensions["kb_records"].engine.dispose()
     app.register_blueprint(bp)
+    # This app's limiter wraps this app's sign-in view (the blueprint is shared by every app).
+    limit = app.extensions["limiter"].limit(lambda: current_app.config["EDITOR_SIGNIN_LIMIT"], methods=["POST"])
+    app.view_functions["editor.sign_in"] = limit(auth.sign_in)
 
 
 @bp.before_request
