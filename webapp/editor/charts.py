@@ -1,6 +1,8 @@
 """Figures drawn as SVG on the server with pygal: no script reaches the browser."""
 from __future__ import annotations
 
+import math
+
 import pygal
 from pygal.style import Style
 
@@ -15,11 +17,14 @@ STYLE = Style(
 )
 CHARTS = {"bar": pygal.Bar, "stacked": pygal.StackedBar, "horizontal": pygal.HorizontalBar}
 LABEL_CHARS = 24
+# pygal sizes its margins for Latin text; Japanese labels are about twice as wide.
+SIDE_LABEL_CHARS = 12
+CJK_EXTRA_PX = 7  # per character of the longest side label
 
 
-def _short(label) -> str:
+def _short(label, chars: int = LABEL_CHARS) -> str:
     text = str(label)
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+    return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
 def render_chart(figure: Figure, rows: list[tuple]) -> str:
@@ -30,10 +35,16 @@ def render_chart(figure: Figure, rows: list[tuple]) -> str:
         show_minor_x_labels=len(rows) <= 31, truncate_label=-1, print_values=False, no_data_text="データなし",
     )
     labelled = rows if figure.chart != "horizontal" else list(reversed(rows))  # largest on top
-    if figure.chart == "horizontal" and len(figure.columns) > 2 and figure.columns[1] == "質問":
-        chart.x_labels = [_short(row[1]) for row in labelled]
+    if figure.chart == "horizontal":
+        column = 1 if len(figure.columns) > 2 and figure.columns[1] == "質問" else 0
+        chart.x_labels = [_short(row[column], SIDE_LABEL_CHARS) for row in labelled]
+        chart.config.margin_left = CJK_EXTRA_PX * max((len(label) for label in chart.x_labels), default=0)
     else:
         chart.x_labels = [_short(row[0]) for row in labelled]
+    values = [row[column] for row in labelled for column in figure.series]
+    if values and all(isinstance(v, int) for v in values):  # counts: whole-number ticks only
+        step = max(1, math.ceil(max(values) / 8))
+        chart.y_labels = list(range(0, max(values) + step, step))
     for column in figure.series:
         chart.add(figure.columns[column], [row[column] for row in labelled])
     return chart.render(is_unicode=True)
