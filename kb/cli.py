@@ -213,6 +213,7 @@ def eval_command(file: Path, index_dir: Path | None, threshold: float | None) ->
     click.echo(f"queries            {scores.queries} ({scores.answerable} answerable)")
     click.echo(f"Recall@1           {scores.recall_at_1:.3f}")
     click.echo(f"MRR@10             {scores.mrr_at_10:.3f}")
+    click.echo(f"Recall@10          {scores.recall_at_10:.3f}")
     no_answer = "n/a (every query is answerable)" if scores.no_answer_accuracy is None else f"{scores.no_answer_accuracy:.3f}"
     click.echo(f"no-answer accuracy {no_answer}")
     click.echo(f"answered correctly {scores.answered_correctly:.3f} (answerable questions given a right answer)")

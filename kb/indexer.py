@@ -2,8 +2,11 @@
 
 Layout of an index folder:
     current            symlink → versions/<version>   (replaced atomically)
-    versions/<version>/whoosh/       the Whoosh index
-    versions/<version>/entries.json  entries verbatim, plus their analysed terms
+    versions/<version>/whoosh/       the Whoosh index (the record of every field)
+    versions/<version>/lexical.npz   BM25F scores, entries × terms (kb/lexical.py)
+    versions/<version>/holds.npz     which words and word parts each entry holds
+    versions/<version>/vocab.json    the terms, in column order
+    versions/<version>/entries.json  entries verbatim
     versions/<version>/meta.json     version, build time, documents, synonym rules
 A reader resolves `current` once and keeps that version; a failed build leaves
 `current` untouched, so the serving index never changes under anyone.
@@ -22,12 +25,13 @@ from typing import Callable
 
 from whoosh import index as whoosh_index
 
-from .analysis import analyze, text_reading_bigrams, word_and_part_terms
+from .analysis import analyze
 from .ingest import Content
+from .lexical import LexicalBuilder
 from .schema import build_schema, document_fields
 from .synonyms import parse_synonyms
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 CURRENT_LINK = "current"
 VERSIONS_DIR = "versions"
 KEEP_VERSIONS = 3  # the new one and two before it, for readers still holding them
@@ -71,19 +75,18 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
     (target / "whoosh").mkdir(parents=True)
     ix = whoosh_index.create_in(str(target / "whoosh"), build_schema())
     writer = ix.writer(limitmb=256)
+    lexical = LexicalBuilder()
     records = []
     total = len(content.entries)
     try:
         for count, entry in enumerate(content.entries, 1):
             fields = document_fields(entry)
+            # Analysed once here; Whoosh's tokenizers then read the same cached analysis.
+            lexical.add(fields["question"], fields["alternates"], fields["answer"])
             writer.add_document(**fields)
-            words, parts = word_and_part_terms(fields["reading"])
             records.append(
                 {
                     "entry": entry.to_dict(),
-                    "terms": sorted(words),
-                    "parts": sorted(parts),
-                    "readings": sorted(text_reading_bigrams(fields["reading"])),
                     # for suggestions while typing kana: 「ほけん」 → 保険…
                     "question_reading": "".join(m.reading for m in analyze(entry.question)),
                 }
@@ -94,6 +97,7 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
         writer.cancel()
         raise
     writer.commit()
+    lexical.write(target)
     _write_json(target / "entries.json", records)
     _write_json(
         target / "meta.json",
