@@ -3,6 +3,8 @@ and the stricter CSV checks."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from kb.errors import ContentError
@@ -151,3 +153,22 @@ def test_page_date_from_time_element_and_curated_title_wins(tmp_path):
     (tmp_path / "curated.toml").write_text('[documents."faq"]\ntitle = "市のFAQ"\n', "utf-8")
     content = load_content([tmp_path])
     assert (content.documents[0].title, content.documents[0].date) == ("市のFAQ", "2025-02-03")
+
+
+FIELD = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from('",\n\r　'), max_size=30)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(rows=st.lists(st.tuples(FIELD.filter(str.strip), FIELD.filter(str.strip)), min_size=1, max_size=5))
+def test_any_csv_excel_writes_is_read_back_as_written(tmp_path_factory, rows):
+    """Strict quoting rejects no file a CSV writer produces: commas, quotes, line breaks."""
+    import csv
+    import io
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "question", "answer"])
+    writer.writerows((f"q{n}", question, answer) for n, (question, answer) in enumerate(rows))
+    path = tmp_path_factory.mktemp("csv") / "faq.csv"
+    path.write_bytes(out.getvalue().encode("utf-8"))
+    entries = load_content([path]).entries
+    assert [e.question for e in entries] == [q.strip() for q, _ in rows]
