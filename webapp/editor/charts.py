@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import pygal
 from pygal.style import Style
+
+# pygal appends a sys.meta_path finder for its map plugins (pygal.maps.*, unused here) that
+# has no find_spec(): every later import that reaches it raises an ImportWarning. Drop it.
+sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__module__ != "pygal"]
 
 from .figures import Figure
 
