@@ -5,6 +5,7 @@ SameSite=Strict), so residents' pages and the API stay cookie-free. Every POST h
 a CSRF token (Flask-WTF); sign-in attempts are rate-limited (Flask-Limiter)."""
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -12,9 +13,11 @@ from pathlib import Path
 from flask import Blueprint, Flask, current_app, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import SQLAlchemyError
 
 from kb import create_editorial_tables
 
+log = logging.getLogger(__name__)
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 csrf = CSRFProtect()
 PUBLIC_ENDPOINTS = {"editor.sign_in"}
@@ -42,7 +45,10 @@ def init_editor(app: Flask) -> None:
     manager.session_protection = "basic"
     manager.user_loader(auth.load_editor)
     manager.request_loader(auth.load_remote_user)
-    create_editorial_tables(app.extensions["kb_records"].engine)
+    try:
+        create_editorial_tables(app.extensions["kb_records"].engine)
+    except SQLAlchemyError as error:  # residents are still served; editors cannot sign in until it is back
+        log.warning("database unavailable, editors' tables not created: %s", type(error).__name__)
     app.extensions["kb_records"].engine.dispose()
     app.register_blueprint(bp)
     # This app's limiter wraps this app's sign-in view (the blueprint is shared by every app).
