@@ -6,6 +6,7 @@ from .config import SETTINGS, setting
 from .curation import Publication, publish_alternate
 from .editorial import (create_editorial_tables, is_editor, is_editor_password, recent_edits, record_edit,
                         set_editor_password)
+from .encoder import Encoder, semantic_status, shared_encoder
 from .errors import ContentError, IndexCorrupt, IndexNotFound, KBError
 from .gaps import Gap, group_unanswered
 from .indexer import build_index, current_version_path
@@ -20,6 +21,7 @@ from .snippets import answer_snippet, highlighted
 __all__ = [
     "Answer", "SentenceMark", "ask", "is_greeting",
     "SETTINGS", "setting",
+    "Encoder", "semantic_status", "shared_encoder",
     "ContentError", "IndexCorrupt", "IndexNotFound", "KBError",
     "build_index", "current_version_path",
     "Content", "load_content",

@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import config
 from .answer import ask as answer_question
 from .changes import compare_with_index
+from .encoder import choose_semantic, semantic_status, shared_encoder
 from .errors import KBError
 from .editorial import create_editorial_tables, set_editor_password
 from .evaluate import evaluate, read_queries
@@ -26,6 +27,20 @@ from .synonyms import parse_synonyms
 INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(path_type=Path), default=None,
     help="index folder [default: $KB_INDEX_DIR or index/]",
+)
+
+
+def _semantic(ctx, param, value: str | None) -> str | None:
+    try:
+        choose_semantic(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+SEMANTIC_OPTION = click.option(
+    "--semantic", default=None, callback=_semantic, expose_value=False, is_eager=True,
+    help="semantic signal: off, on, e5, use or dir:/path/to/model [default: $KB_SEMANTIC or on]",
 )
 
 
@@ -58,6 +73,7 @@ def main() -> None:
               help="content folder or file; repeat for several [default: $KB_CONTENT_DIR or content/]")
 @INDEX_OPTION
 @click.option("--check", is_flag=True, help="parse and validate only; print what a build would change, touch nothing")
+@SEMANTIC_OPTION
 def build(content: tuple[Path, ...], index_dir: Path | None, check: bool) -> None:
     """Parse the content and switch the index to a freshly built version."""
     sources = content or (Path(config.setting("CONTENT_DIR")),)
@@ -69,9 +85,12 @@ def build(content: tuple[Path, ...], index_dir: Path | None, check: bool) -> Non
         _print_changes(compare_with_index(loaded, _index_dir(index_dir)), len(loaded.entries))
         return
     total = len(loaded.entries)
+    encoder = shared_encoder()
     with click.progressbar(length=total, label=f"indexing {total} entries", file=sys.stderr) as bar:
-        version = build_index(loaded, _index_dir(index_dir), progress=lambda done, _: bar.update(1))
-    click.echo(f"built {version}: {total} entries from {len(loaded.documents)} document(s) → {_index_dir(index_dir)}")
+        version = build_index(loaded, _index_dir(index_dir), progress=lambda done, _: bar.update(1),
+                              encoder=encoder)
+    click.echo(f"built {version}: {total} entries from {len(loaded.documents)} document(s) → {_index_dir(index_dir)}"
+               f"; semantic signal {semantic_status()}")
 
 
 def _print_changes(changes, total: int) -> None:
@@ -92,6 +111,7 @@ def _print_changes(changes, total: int) -> None:
 @click.option("--batch", type=click.File("r", encoding="utf-8"), help='JSONL file of {"qid","query"} lines ("-" for stdin)')
 @click.option("--json", "as_json", is_flag=True, help="print the decision as JSON")
 @INDEX_OPTION
+@SEMANTIC_OPTION
 def ask(question: str | None, batch, as_json: bool, index_dir: Path | None) -> None:
     """Answer QUESTION, or every line of --batch (JSONL out, one line per input, in order)."""
     if bool(question) == bool(batch):
@@ -206,6 +226,7 @@ def editor_add(name: str, database: str | None, password: str) -> None:
 @main.command("eval")
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 @INDEX_OPTION
+@SEMANTIC_OPTION
 @click.option("--threshold", type=float, default=None, help="answer threshold [default: $KB_ANSWER_THRESHOLD]")
 def eval_command(file: Path, index_dir: Path | None, threshold: float | None) -> None:
     """Print Recall@1, MRR@10 and no-answer accuracy for a query file."""

@@ -58,9 +58,11 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def publish_alternate(content_dir: Path | str, index_dir: Path | str, entry_id: str, phrase: str) -> Publication:
-    """Add the phrase, rebuild from `content_dir` and switch `index_dir` to the new version.
-    Any failure puts curated.toml back as it was; the served index is never touched then."""
+def publish_alternate(content_dir: Path | str, index_dir: Path | str, entry_id: str, phrase: str,
+                      encoder=None) -> Publication:
+    """Add the phrase, rebuild from `content_dir` (with `encoder`'s vectors, as `kb build` does)
+    and switch `index_dir` to the new version. Any failure puts curated.toml back as it was;
+    the served index is never touched then."""
     path = Path(content_dir) / CURATED_FILE
     before = path.read_bytes() if path.exists() else None
     try:
@@ -68,7 +70,7 @@ def publish_alternate(content_dir: Path | str, index_dir: Path | str, entry_id: 
         content = load_content([Path(content_dir)])
         if entry_id not in {entry.id for entry in content.entries}:
             raise ContentError(path, None, f"no entry with id {entry_id!r}")
-        version = build_index(content, index_dir)
+        version = build_index(content, index_dir, encoder=encoder)
     except BaseException:
         if before is None:
             path.unlink(missing_ok=True)

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answer import DEFAULT_THRESHOLD, ask
+from .answer import ask
 from .search import KnowledgeBase
 
 
@@ -59,7 +59,7 @@ def _item(kb: KnowledgeBase, entry, kind: str) -> str | None:
     return entry.source.item if document and document.kind == kind else None
 
 
-def evaluate(kb: KnowledgeBase, queries: list[Query], threshold: float = DEFAULT_THRESHOLD) -> Scores:
+def evaluate(kb: KnowledgeBase, queries: list[Query], threshold: float | None = None) -> Scores:
     """Run every query through ranking and the answer decision."""
     recall = recall10 = rr = correct = rejected = false_answers = 0.0
     answerable = [q for q in queries if q.relevant]

@@ -8,6 +8,8 @@ Layout of an index folder:
     versions/<version>/vocab.json    the terms, in column order
     versions/<version>/entries.json  entries verbatim
     versions/<version>/meta.json     version, build time, documents, synonym rules
+    versions/<version>/vectors.*     entry vectors of the semantic signal (kb/vectors.py)
+    vector-cache/                    vectors by text, so a rebuild embeds only what changed
 A reader resolves `current` once and keeps that version; a failed build leaves
 `current` untouched, so the serving index never changes under anyone.
 """
@@ -30,6 +32,7 @@ from .ingest import Content
 from .lexical import LexicalBuilder
 from .schema import build_schema, document_fields
 from .synonyms import parse_synonyms
+from .vectors import write_vectors
 
 INDEX_FORMAT = 4
 CURRENT_LINK = "current"
@@ -54,8 +57,10 @@ def _new_version() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%S.%f") + "_" + uuid.uuid4().hex[:6]
 
 
-def build_index(content: Content, index_dir: Path | str, progress: ProgressCallback | None = None) -> str:
-    """Index `content` into a new version under `index_dir`, switch to it, return its name."""
+def build_index(content: Content, index_dir: Path | str, progress: ProgressCallback | None = None,
+                encoder=None) -> str:
+    """Index `content` into a new version under `index_dir`, switch to it, return its name.
+    With an `encoder` (kb.encoder), the entries' vectors are stored too."""
     index_dir = Path(index_dir)
     parse_synonyms(content.synonyms_text)  # a bad rule fails the build before any writing
     with _build_lock(index_dir):
@@ -63,6 +68,7 @@ def build_index(content: Content, index_dir: Path | str, progress: ProgressCallb
         target = index_dir / VERSIONS_DIR / version
         try:
             _write_version(content, target, version, progress)
+            write_vectors(content.entries, target, encoder)
             _switch(index_dir, target)
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)

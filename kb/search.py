@@ -1,9 +1,9 @@
 """Open a built index and rank entries for a question.
 
-Ranking is two-stage: Whoosh BM25F over every field finds candidates, then each
-candidate is re-scored by *coverage*: how much of the question (its content words,
-weighted, synonyms allowed) the entry actually talks about. Coverage is also what the
-answer decision trusts, because a BM25 score means nothing on its own.
+Ranking is two-stage: BM25F over the analysed terms (kb/lexical.py) and, when the index
+has entry vectors, semantic similarity find candidates; then each candidate is re-scored
+by *coverage* (how much of the question — its content words, weighted, synonyms allowed —
+the entry actually talks about), fused with both first-stage scores (kb/ranking.py).
 """
 from __future__ import annotations
 
@@ -22,9 +22,11 @@ from .models import Document, Entry
 from .query import ParsedQuery, QueryWord, lexical_clauses, parse_query
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
+from .encoder import shared_encoder
+from .ranking import fuse
+from .vectors import EntryVectors
 
-CANDIDATES = 50  # re-scored by coverage; the rest keep their BM25 order
-BM25_SHARE = 0.35  # weight of the (max-normalised) BM25 score next to coverage
+CANDIDATES = 50  # re-scored by coverage (and meaning); the rest keep their BM25 order
 KANA_MATCH = 0.75  # share of a kana word's reading bigrams an entry must hold
 NOUN_WEIGHT = 1.0
 PART_MATCH = 0.65  # the word is only part of a longer one in the entry (写真 in 顔写真)
@@ -80,6 +82,7 @@ class Hit:
     score: float  # what the ranking used: coverage + BM25 share
     coverage: float  # 0..1, weighted share of the question the entry covers
     noun_matches: float  # weight of the question's nouns the entry holds
+    similarity: float | None = None  # cosine similarity of question and entry, if used
 
     def to_dict(self) -> dict:
         """ENTRY + score, as the CLI and API print hits."""
@@ -97,6 +100,7 @@ class KnowledgeBase:
             if meta.get("format") != INDEX_FORMAT:
                 raise IndexCorrupt(_index_dir(path), f"format {meta.get('format')}, this program reads {INDEX_FORMAT}")
             self.lexical = LexicalIndex(path)
+            self.vectors = EntryVectors.open(path)  # None when built without the semantic signal
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             raise IndexCorrupt(_index_dir(path), f"{path.name}: {type(error).__name__}: {error}") from None
         self.version: str = meta["version"]
@@ -148,23 +152,42 @@ class KnowledgeBase:
         if not parsed.words and not parsed.bigrams:
             return []
         scores = self.lexical.score(lexical_clauses(parsed))
-        if topic or document:
-            scores = scores * self._filter_mask(topic, document)
+        similarity = self.similarities(parsed.text)
+        keep = self._filter_mask(topic, document) if topic or document else None
+        if keep is not None:
+            scores = scores * keep
         found = np.flatnonzero(scores > 0)
+        if similarity is not None:  # the semantic signal also brings candidates of its own
+            ranked_by_meaning = np.argsort(-similarity)[:CANDIDATES]
+            if keep is not None:
+                ranked_by_meaning = ranked_by_meaning[keep[ranked_by_meaning] > 0]
+            found = np.union1d(found, ranked_by_meaning)
         if not len(found):
             return []
-        top = float(scores[found].max())
-        order = found[np.argsort(-scores[found], kind="stable")]
-        candidates, tail = order[:CANDIDATES], order[CANDIDATES:]
+        top = float(scores[found].max()) or 1.0
+        by_score = found[np.argsort(-scores[found], kind="stable")]
+        candidates = np.union1d(by_score[:CANDIDATES], ranked_by_meaning) if similarity is not None else by_score[:CANDIDATES]
+        tail = by_score[~np.isin(by_score, candidates)]
         coverage, nouns = self.coverages(parsed, candidates)
-        ranked = coverage + BM25_SHARE * scores[candidates] / top
-        hits = [Hit(self.entries[self._ids[row]], float(score), float(c), float(n))
+        ranked = fuse(coverage, scores[candidates] / top, None if similarity is None else similarity[candidates])
+        hits = [Hit(self.entries[self._ids[row]], float(score), float(c), float(n),
+                    None if similarity is None else float(similarity[row]))
                 for row, score, c, n in zip(candidates, ranked, coverage, nouns)]
         hits.sort(key=lambda h: -h.score)
         if limit is not None and limit <= len(hits):
             return hits[:limit]
         tail = tail if limit is None else tail[: limit - len(hits)]
-        return hits + [Hit(self.entries[self._ids[row]], BM25_SHARE * float(scores[row]) / top, 0.0, 0.0) for row in tail]
+        floor = min((h.score for h in hits), default=0.0)
+        return hits + [Hit(self.entries[self._ids[row]], floor * float(scores[row]) / top, 0.0, 0.0) for row in tail]
+
+    def similarities(self, text: str) -> np.ndarray | None:
+        """Cosine similarity of `text` to each entry (raw, so its scale does not depend on
+        how many entries there are); None when this version has no vectors or the encoder
+        that made them is not loaded."""
+        encoder = shared_encoder() if self.vectors is not None else None
+        if encoder is None or encoder.name != self.vectors.model:
+            return None
+        return self.vectors.similarities(encoder.encode_queries([text])[0])
 
     def _filter_mask(self, topic: str | None, document: str | None) -> np.ndarray:
         keep = [(not topic or topic in e.topics) and (not document or e.source.document_id == document)
@@ -180,18 +203,33 @@ class KnowledgeBase:
         """Part-of-speech weight times rarity in this knowledge base."""
         return word.weight * self.idf(word.term)
 
-    def coverages(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each entry row: (weighted share of the question's words it holds, matched noun weight)."""
+    def word_matches(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(each question word's weight, rows × words matrix of how far each entry holds it)."""
         weights = np.array([self.word_weight(w) for w in parsed.words], np.float32)
-        total = float(weights.sum())
-        if not total or not len(rows):
-            return np.zeros(len(rows), np.float32), np.zeros(len(rows), np.float32)
+        if not len(parsed.words) or not len(rows):
+            return weights, np.zeros((len(rows), len(parsed.words)), np.float32)
         needed = list(dict.fromkeys(t for w in parsed.words for t in word_keys(w)))
         codes = self.lexical.holding(rows, needed)
         column = {t: codes[:, i] for i, t in enumerate(needed)}
-        matches = np.stack([word_matches(w, column) for w in parsed.words], axis=1)
+        return weights, np.stack([word_matches(w, column) for w in parsed.words], axis=1)
+
+    def coverages(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each entry row: (weighted share of the question's words it holds, matched noun weight)."""
+        weights, matches = self.word_matches(parsed, rows)
+        total = float(weights.sum())
+        if not total:
+            return np.zeros(len(rows), np.float32), np.zeros(len(rows), np.float32)
         nouns = matches[:, [w.weight >= NOUN_WEIGHT for w in parsed.words]].sum(axis=1)
         return matches @ weights / total, nouns
+
+    def row(self, entry_id: str) -> int:
+        """The entry's row in the term matrices."""
+        return self._row[entry_id]
+
+    def is_known(self, word: QueryWord) -> bool:
+        """Does any entry hold this word (or, typed in kana, its reading)?"""
+        return bool(self.lexical.doc_freq(word.term)) or any(
+            self.lexical.doc_freq(t) for group in word.expansions for t in group)
 
     def coverage(self, parsed: ParsedQuery, entry_id: str) -> tuple[float, float]:
         """(weighted share of the question's words the entry holds, matched noun weight)."""

@@ -11,7 +11,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length
 
 from kb import (KBError, ask, group_unanswered, last_days, mask_personal_data, publish_alternate, record_edit,
-                unanswered_questions)
+                shared_encoder, unanswered_questions)
 
 from ..api import knowledge_base
 from . import bp
@@ -46,7 +46,7 @@ def fix():
     phrase = mask_personal_data(form.question.data.strip()).text
     try:
         publication = publish_alternate(current_app.config["CONTENT_DIR"], current_app.config["INDEX_DIR"],
-                                        form.entry_id.data, phrase)
+                                        form.entry_id.data, phrase, encoder=shared_encoder())
     except KBError as error:
         log.warning("one-step fix refused: %s", type(error).__name__)
         return render_template("editor/fixed.html", error=f"追加できませんでした：{error}"), 422
