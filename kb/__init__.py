@@ -4,8 +4,8 @@ Never imports Flask; the web app uses only the names below."""
 from .answer import Answer, SentenceMark, ask, is_greeting
 from .config import SETTINGS, setting
 from .curation import Publication, publish_alternate
-from .editorial import (create_editorial_tables, is_editor, is_editor_password, recent_edits, record_edit,
-                        set_editor_password)
+from .editorial import (create_editorial_tables, finish_edit, get_edit, is_editor, is_editor_password, recent_edits,
+                        record_edit, set_editor_password)
 from .encoder import Encoder, semantic_status, shared_encoder
 from .errors import ContentError, IndexCorrupt, IndexNotFound, KBError
 from .gaps import Gap, group_unanswered
@@ -32,7 +32,8 @@ __all__ = [
     "answer_snippet", "highlighted",
     # editors (issue #11)
     "Publication", "publish_alternate",
-    "create_editorial_tables", "is_editor", "is_editor_password", "recent_edits", "record_edit", "set_editor_password",
+    "create_editorial_tables", "finish_edit", "get_edit", "is_editor", "is_editor_password", "recent_edits",
+    "record_edit", "set_editor_password",
     "Gap", "group_unanswered",
     "Period", "daily_outcomes", "last_days", "most_asked_entries", "most_unhelpful_entries", "unanswered_questions",
 ]

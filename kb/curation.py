@@ -2,8 +2,10 @@
 curated.toml (tomlkit keeps comments, order and layout), rebuild, and switch the index."""
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,17 +66,25 @@ def publish_alternate(content_dir: Path | str, index_dir: Path | str, entry_id: 
     and switch `index_dir` to the new version. Any failure puts curated.toml back as it was;
     the served index is never touched then."""
     path = Path(content_dir) / CURATED_FILE
-    before = path.read_bytes() if path.exists() else None
-    try:
-        added = add_alternate(path, entry_id, phrase)
-        content = load_content([Path(content_dir)])
-        if entry_id not in {entry.id for entry in content.entries}:
-            raise ContentError(path, None, f"no entry with id {entry_id!r}")
-        version = build_index(content, index_dir, encoder=encoder)
-    except BaseException:
-        if before is None:
-            path.unlink(missing_ok=True)
-        else:
-            path.write_bytes(before)
-        raise
+    with _curated_lock(Path(content_dir)):  # two editors' fixes never overwrite each other
+        before = path.read_bytes() if path.exists() else None
+        try:
+            added = add_alternate(path, entry_id, phrase)
+            content = load_content([Path(content_dir)])
+            if entry_id not in {entry.id for entry in content.entries}:
+                raise ContentError(path, None, f"no entry with id {entry_id!r}")
+            version = build_index(content, index_dir, encoder=encoder)
+        except BaseException:
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(before)
+            raise
     return Publication(entry_id, phrase, added, version, len(content.entries))
+
+
+@contextmanager
+def _curated_lock(content_dir: Path):
+    with open(content_dir / ".curated.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield

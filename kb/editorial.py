@@ -25,6 +25,8 @@ edits = Table(
     Column("action", String(40), nullable=False),  # e.g. add_alternate
     Column("entry_id", String(200)),
     Column("detail", Text),  # what was added (masked question text)
+    Column("status", String(16), nullable=False, default="done"),  # building | done | unchanged | failed
+    Column("message", Text),  # why it failed (our own sentence, never a resident's text)
     Column("index_version", String(80)),
 )
 MIN_PASSWORD_CHARS = 10
@@ -63,12 +65,27 @@ def is_editor(engine: Engine, name: str) -> bool:
 
 
 def record_edit(engine: Engine, editor: str, action: str, entry_id: str | None, detail: str,
-                index_version: str | None) -> None:
-    """Log one edit: who made it, when, to which entry, and what."""
+                index_version: str | None = None, status: str = "done") -> int:
+    """Log one edit: who made it, when, to which entry, and what; returns its id."""
     row = dict(created_at=datetime.now(timezone.utc), editor=editor, action=action, entry_id=entry_id,
-               detail=detail, index_version=index_version)
+               detail=detail, index_version=index_version, status=status)
     with engine.begin() as conn:
-        conn.execute(edits.insert(), row)
+        return conn.execute(edits.insert(), row).inserted_primary_key[0]
+
+
+def finish_edit(engine: Engine, edit_id: int, status: str, index_version: str | None = None,
+                message: str | None = None) -> None:
+    """Record how an edit that was building ended (done, unchanged or failed)."""
+    with engine.begin() as conn:
+        conn.execute(edits.update().where(edits.c.id == edit_id)
+                     .values(status=status, index_version=index_version, message=message))
+
+
+def get_edit(engine: Engine, edit_id: int) -> dict | None:
+    """One edit by id, or None."""
+    with engine.connect() as conn:
+        row = conn.execute(select(edits).where(edits.c.id == edit_id)).first()
+    return dict(row._mapping) if row else None
 
 
 def recent_edits(engine: Engine, limit: int = 50) -> list[dict]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -81,18 +82,29 @@ def test_one_step_fix_makes_the_question_answered(tmp_path):
     assert UNANSWERABLE in page and f'value="{entry_id("5")}"' in page
     token = csrf_token(client, "/editor/unanswered")
     response = post(client, "/editor/unanswered/fix", {"csrf_token": token, "question": UNANSWERABLE, "entry_id": entry_id("5")})
-    text = re.sub(r"<[^>]+>", "", response.get_data(as_text=True))
-    assert response.status_code == 200
+    assert response.status_code == 303 and response.headers["Location"].startswith("/editor/edits/")
+    text = finished(client, response.headers["Location"])
     assert f"「{UNANSWERABLE}」を項目" in text and "別の言い方に追加しました" in text and "今はこの項目で回答します" in text
     reply = client.post("/api/ask", json={"question": UNANSWERABLE}).get_json()
     assert reply["answered"] is True and reply["answer"]["id"] == entry_id("5")
     assert UNANSWERABLE in (tmp_path / "content" / "curated.toml").read_text("utf-8")
     edit = recent_edits(app.extensions["kb_records"].engine)[0]
-    assert (edit["editor"], edit["action"], edit["entry_id"], edit["detail"]) == ("suzuki", "add_alternate", entry_id("5"), UNANSWERABLE)
+    assert (edit["editor"], edit["action"], edit["entry_id"], edit["detail"], edit["status"]) == (
+        "suzuki", "add_alternate", entry_id("5"), UNANSWERABLE, "done")
     assert edit["index_version"] == reply["index_version"]
     page = client.get("/editor/unanswered", base_url=HTTPS).get_data(as_text=True)
     assert "今の索引では回答できる質問（1件）" in page  # the records still hold it, now set apart
     app.extensions["kb_records"].dispose()
+
+
+def finished(client, location: str, seconds: float = 120) -> str:
+    """The edit's page text once the background rebuild is over (it reloads itself until then)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        page = client.get(location, base_url=HTTPS).get_data(as_text=True)
+        if 'http-equiv="refresh"' not in page or time.monotonic() > deadline:
+            return re.sub(r"<[^>]+>", "", page)
+        time.sleep(0.2)
 
 
 def test_fix_with_an_unknown_entry_changes_nothing(tmp_path):
@@ -102,7 +114,7 @@ def test_fix_with_an_unknown_entry_changes_nothing(tmp_path):
     before = (tmp_path / "content" / "curated.toml").read_bytes()
     token = csrf_token(client, "/editor/unanswered")
     response = post(client, "/editor/unanswered/fix", {"csrf_token": token, "question": UNANSWERABLE, "entry_id": "nothing.1"})
-    assert response.status_code == 422 and "追加できませんでした" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "今の索引にありません" in response.get_data(as_text=True)
     assert (tmp_path / "content" / "curated.toml").read_bytes() == before
     assert recent_edits(app.extensions["kb_records"].engine) == []
     app.extensions["kb_records"].dispose()
@@ -140,3 +152,18 @@ def test_kb_editor_add_stores_a_hash_only(tmp_path):
     records.dispose()
     short = CliRunner().invoke(main, ["editor", "add", "sato", "--database", url], input="short\nshort\n")
     assert short.exit_code == 2 and "at least 10 characters" in short.output
+
+
+def test_failed_rebuild_is_reported_and_curated_toml_put_back(tmp_path):
+    app = editor_app(tmp_path)
+    client = app.test_client()
+    sign_in(client)
+    before = (tmp_path / "content" / "curated.toml").read_bytes()
+    (tmp_path / "content" / "broken.csv").write_text('id,question,answer\nq1,質問,"閉じない引用符\n', "utf-8")
+    token = csrf_token(client, "/editor/unanswered")
+    response = post(client, "/editor/unanswered/fix", {"csrf_token": token, "question": UNANSWERABLE, "entry_id": entry_id("5")})
+    text = finished(client, response.headers["Location"])
+    assert "追加できませんでした" in text and "broken.csv:2: unclosed quote" in text and "元のまま" in text
+    assert (tmp_path / "content" / "curated.toml").read_bytes() == before
+    assert recent_edits(app.extensions["kb_records"].engine)[0]["status"] == "failed"
+    app.extensions["kb_records"].dispose()
