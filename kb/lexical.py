@@ -25,7 +25,8 @@ from .analysis import analyze, char_bigrams, reading_bigrams, sentence_spans, te
 from .textnorm import normalize
 
 K1, B = 1.2, 0.75  # the usual BM25 constants (Whoosh's too)
-WORD_FIELDS = {"question": 3.0, "alternates": 2.5, "answer": 1.0}
+RELATED_BOOST = 0.5  # titles of the FAQs an answer links to: near paraphrases (localgovFAQ R@1 +0.007)
+WORD_FIELDS = {"question": 3.0, "alternates": 2.5, "answer": 1.0, "related": RELATED_BOOST}
 BIGRAM_FIELDS = {"question": 0.6, "alternates": 0.6, "answer": 0.2}
 READING_FIELD_BOOST = 1.0
 COMMON_BIGRAM_SHARE = 0.2  # a bigram in more entries than this says nothing: not scored
@@ -77,16 +78,20 @@ class LexicalBuilder:
             tfs.append(tf)
         lengths.append(len(tokens))
 
-    def add(self, question: str, alternates: str, answer: str) -> None:
-        """Analyse one entry's three texts (each once) and remember their terms."""
+    def add(self, question: str, alternates: str, answer: str, related: str = "") -> None:
+        """Analyse one entry's texts (each once) and remember their terms. The titles of the
+        FAQs its answer links to (`related`) are scored but not held: they are not what
+        the entry says."""
         row = self.rows
         self.rows += 1
         words: set[str] = set()
         subs: set[str] = set()
         readings: list[str] = []
-        for name, text in (("question", question), ("alternates", alternates), ("answer", answer)):
+        for name, text in (("question", question), ("alternates", alternates), ("answer", answer), ("related", related)):
             tokens, bigrams, field_readings, field_words, field_subs = _field_tokens(text)
             self._add_field("w:" + name, row, tokens)
+            if name == "related":
+                continue
             self._add_field("b:" + name, row, bigrams)
             readings += field_readings
             words |= field_words
