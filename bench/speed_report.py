@@ -1,0 +1,111 @@
+"""Markdown tables of a bench/speed.py run: latency, build, ratios, quality."""
+from __future__ import annotations
+
+
+def _ms(value) -> str:
+    return "–" if value is None else (f"{value:.2f}" if value < 10 else f"{value:.0f}" if value >= 100 else f"{value:.1f}")
+
+
+def _num(value, digits=1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _stopped(step: dict, results: dict) -> str:
+    """Why a step has no figures, in words."""
+    status = step.get("status")
+    if status == "timeout":
+        return f"did not finish in {results['timeout_s']:.0f} s"
+    if status == "memory":
+        return f"stopped above {results['max_rss_mb']:.0f} MB RSS after {step.get('wall_s', 0):.0f} s"
+    return f"failed ({status})"
+
+
+def _systems(row: dict):
+    """(label, build record, latency summary, run record) of every system in one size's results."""
+    for mode, result in row.get("ours", {}).items():
+        run = result.get("run", {})
+        yield f"ours ask ({mode})", result["build"], run.get("ask"), run
+        yield f"ours search only ({mode})", None, run.get("search"), run
+    groonga = row.get("groonga", {})
+    run = groonga.get("run", {})
+    yield "Groonga, inside the server", groonga.get("build"), run.get("server"), run
+    yield "Groonga, round trip over a pipe", None, run.get("ask"), run
+    bm25s = row.get("bm25s", {})
+    yield "bm25s (Sudachi A)", bm25s if bm25s.get("status") == "ok" else None, bm25s.get("ask"), bm25s
+
+
+def latency_and_build(results: dict) -> list[str]:
+    lines = ["| entries | system | p50 ms | p99 ms | timed | build s (CPU s) | peak RSS MB | index MB |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for size, row in results["sizes"].items():
+        for label, build, latency, run in _systems(row):
+            if build and build.get("status") not in (None, "ok"):
+                lines.append(f"| {int(size):,} | {label} | {_stopped(build, results)} | | | | | |")
+                continue
+            if run.get("status") not in (None, "ok"):
+                timing = [_stopped(run, results), "", ""]
+            else:
+                latency = latency or {}
+                timing = [_ms(latency.get("p50_ms")), _ms(latency.get("p99_ms")), str(latency.get("n", "–"))]
+            cost = ["", "", ""]
+            if build:
+                cpu = f" ({_num(build['cpu_s'])})" if "cpu_s" in build else ""
+                cost = [f"{_num(build.get('wall_s'))}{cpu}", _num(build.get("peak_rss_mb"), 0), _num(build.get("index_mb"))]
+            lines.append(f"| {int(size):,} | {label} | " + " | ".join(timing + cost) + " |")
+    return lines
+
+
+def _ratio(a, b) -> str:
+    return "–" if a is None or b is None or not b else f"{a / b:.2f}×"
+
+
+def ratios(results: dict) -> list[str]:
+    lines = ["| entries | ours mode | p50 ours/Groonga | p99 ours/Groonga | p50 ours/bm25s | p99 ours/bm25s "
+             "| build ours/Groonga | build ours/bm25s |", "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for size, row in results["sizes"].items():
+        groonga = row.get("groonga", {})
+        g_lat = groonga.get("run", {}).get("server") or {}
+        b_lat = row.get("bm25s", {}).get("ask") or {}
+        for mode, result in row.get("ours", {}).items():
+            o_lat = result.get("run", {}).get("ask") or {}
+            build = result["build"] if result["build"].get("status") == "ok" else {}
+            cells = [_ratio(o_lat.get(k), g_lat.get(k)) for k in ("p50_ms", "p99_ms")]
+            cells += [_ratio(o_lat.get(k), b_lat.get(k)) for k in ("p50_ms", "p99_ms")]
+            cells += [_ratio(build.get("wall_s"), groonga.get("build", {}).get("wall_s")),
+                      _ratio(build.get("wall_s"), row.get("bm25s", {}).get("wall_s"))]
+            lines.append(f"| {int(size):,} | {mode} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def quality(results: dict) -> list[str]:
+    lines = ["| data set | system | Recall@1 | Recall@10 | MRR@10 | no-answer accuracy | answered right |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for size, row in results["sizes"].items():
+        systems = [(f"ours ({m})", r.get("run", {})) for m, r in row.get("ours", {}).items()]
+        systems += [("Groonga", row.get("groonga", {}).get("run", {})), ("bm25s (Sudachi A)", row.get("bm25s", {}))]
+        for label, run in systems:
+            scores = run.get("seed")
+            if scores:
+                lines.append(f"| seed dev queries ({scores['queries']}, {scores['queries'] - scores['answerable']} "
+                             f"unanswerable) | {label} | {scores['recall_at_1']:.3f} | | {scores['mrr_at_10']:.3f} "
+                             f"| {_num(scores['no_answer_accuracy'], 3)} | {scores['answered_correctly']:.3f} |")
+        for label, run in systems:
+            scores = run.get("localgov")
+            if scores:
+                lines.append(f"| localgovFAQ dev half ({scores['queries']}, {int(size):,} FAQs) | {label} "
+                             f"| {scores['recall_at_1']:.3f} | {scores['recall_at_10']:.3f} | {scores['mrr_at_10']:.3f} | | |")
+    return lines
+
+
+def report(results: dict) -> str:
+    """The whole report as markdown."""
+    reused = [f"{int(size):,}: {row['reused_from']}" for size, row in results["sizes"].items() if "reused_from" in row]
+    parts = [f"Groonga and bm25s figures reused from the cache (measured at {'; '.join(reused)}).", ""] if reused else []
+    parts += [f"Per-question latency in-process over {results['questions']} questions (each loop stops after "
+             f"{results['budget_s']:.0f} s; 'timed' = questions measured); build in a child process.", "",
+             *latency_and_build(results), "", "Ratios (Groonga: time inside the server):", "", *ratios(results)]
+    rows = quality(results)
+    if len(rows) > 2:
+        parts += ["", "Quality (Recall@1 on localgovFAQ = a grade-2 FAQ first, over all dev queries; "
+                  "Recall@10 = share of a query's judged FAQs in the top 10):", "", *rows]
+    return "\n".join(parts)
