@@ -75,16 +75,19 @@ def percentile(values: list[float], share: float) -> float | None:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def latency_summary(seconds: list[float]) -> dict:
-    """p50/p99/mean in milliseconds and the number of questions timed."""
-    if not seconds:
-        return {"n": 0, "p50_ms": None, "p99_ms": None, "mean_ms": None}
-    return {
-        "n": len(seconds),
-        "p50_ms": 1000 * percentile(seconds, 0.50),
-        "p99_ms": 1000 * percentile(seconds, 0.99),
-        "mean_ms": 1000 * sum(seconds) / len(seconds),
-    }
+def latency_summary(seconds: list[float], cpu_seconds: list[float] | None = None) -> dict:
+    """p50/p99/mean in milliseconds and the number of questions timed; the same of CPU time
+    when given (robust to other processes on a shared machine, unlike wall time)."""
+    summary = {"n": len(seconds)}
+    for prefix, values in (("", seconds), ("cpu_", cpu_seconds)):
+        if values is None:
+            continue
+        summary.update({
+            f"{prefix}p50_ms": 1000 * percentile(values, 0.50) if values else None,
+            f"{prefix}p99_ms": 1000 * percentile(values, 0.99) if values else None,
+            f"{prefix}mean_ms": 1000 * sum(values) / len(values) if values else None,
+        })
+    return summary
 
 
 def disk_mb(path: Path) -> float:
@@ -95,19 +98,29 @@ def disk_mb(path: Path) -> float:
     return sum(p.lstat().st_blocks * 512 for p in path.rglob("*") if p.is_file() and not p.is_symlink()) / 2**20
 
 
-def timed_loop(questions: list[str], run, budget_s: float, *others) -> list[float] | tuple[list[float], ...]:
-    """Seconds `run(question)` took for each question, stopping once `budget_s` is spent.
+def timed_loop(questions: list[str], run, budget_s: float, *others) -> dict | tuple[dict, ...]:
+    """Latency summary (wall and CPU time of this process) of `run(question)` over the
+    questions, stopping once `budget_s` is spent.
 
     With `others`, each question is also timed through every other function right after
-    `run` (so they meet the same machine load), and one list per function is returned."""
+    `run` (so they meet the same machine load), and one summary per function is returned."""
     runs = (run, *others)
-    times: list[list[float]] = [[] for _ in runs]
+    walls: list[list[float]] = [[] for _ in runs]
+    cpus: list[list[float]] = [[] for _ in runs]
     deadline = time.perf_counter() + budget_s
     for question in questions:
-        for function, spent in zip(runs, times):
-            started = time.perf_counter()
+        for function, wall, cpu in zip(runs, walls, cpus):
+            started, started_cpu = time.perf_counter(), time.process_time()
             function(question)
-            spent.append(time.perf_counter() - started)
+            wall.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
         if time.perf_counter() > deadline:
             break
-    return tuple(times) if others else times[0]
+    summaries = tuple(latency_summary(wall, cpu) for wall, cpu in zip(walls, cpus))
+    return summaries if others else summaries[0]
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds `pid` has used so far (clock-tick resolution)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

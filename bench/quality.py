@@ -21,5 +21,7 @@ def localgov_scores(rank: Callable[[str], list[str]]) -> dict:
         ranks = [i for i, item in enumerate(items, 1) if item in grades]
         rr += 1 / ranks[0] if ranks else 0.0
     n = len(rows)
-    return {"queries": n, "recall_at_1": first2 / n, "recall_at_1_any_grade": first_any / n,
+    with_grade2 = sum(1 for row in rows if 2 in row["grades"].values())
+    return {"queries": n, "recall_at_1": first2 / n, "with_grade2": with_grade2,
+            "recall_at_1_of_with_grade2": first2 / with_grade2, "recall_at_1_any_grade": first_any / n,
             "recall_at_10": recall10 / n, "mrr_at_10": rr / n}

@@ -61,7 +61,8 @@ def worker(cmd: list[str], args, env: dict | None = None) -> dict:
     run = run_child(cmd, args.timeout, args.max_rss_mb, env=env or child_env({}))
     if run.status == "ok":
         return {"status": "ok", **json.loads(run.stdout.strip().splitlines()[-1])}
-    return {"status": run.status, "wall_s": run.wall_s, "peak_rss_mb": run.peak_rss_mb, "stderr_tail": run.stderr_tail}
+    return {"status": run.status, "wall_s": run.wall_s, "cpu_s": run.cpu_s, "peak_rss_mb": run.peak_rss_mb,
+            "stderr_tail": run.stderr_tail}
 
 
 def measure_ours(size: int, corpus: Path, questions_file: Path, work: Path, args) -> dict:
@@ -108,22 +109,22 @@ def measure_baselines(size: int, corpus: Path, questions: list[str], questions_f
 
 
 def fingerprint(corpus: Path, questions: list[str], args) -> str:
-    """What a cached baseline result depends on: corpus bytes, questions, time budget."""
+    """What a cached baseline result depends on: the corpus bytes and the questions."""
     digest = hashlib.sha256(corpus.read_bytes())
-    digest.update(json.dumps([questions, args.budget], ensure_ascii=False).encode())
+    digest.update(json.dumps(questions, ensure_ascii=False).encode())
     return digest.hexdigest()[:16]
 
 
 def cached_baselines(size: int, key: str, args, compute) -> dict:
     """Baseline results for `size` from the cache when allowed and matching, else computed and cached."""
     path = args.cache / "baselines.json"
-    cache = json.loads(path.read_text("utf-8")) if path.exists() else {}
-    entry = cache.get(str(size))
+    entry = (json.loads(path.read_text("utf-8")) if path.exists() else {}).get(str(size))
     if args.reuse_baselines and entry and entry.get("fingerprint") == key:
         return {**entry["results"], "reused_from": entry["measured_at"]}
     results = compute()
     from datetime import datetime, timezone
 
+    cache = json.loads(path.read_text("utf-8")) if path.exists() else {}  # another run may have written meanwhile
     cache[str(size)] = {"fingerprint": key, "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                         "results": results}
     path.write_text(json.dumps(cache, ensure_ascii=False, indent=1), "utf-8")
@@ -165,7 +166,7 @@ def main(argv=None) -> None:
         if not args.only_baselines:
             row["ours"] = measure_ours(size, corpus, questions_file, work, args)
         results["sizes"][str(size)] = row
-    (args.cache / "last-run.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
+    (args.cache / f"last-run-{'-'.join(map(str, args.sizes))}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), "utf-8")
     print(report(results))
 
 
