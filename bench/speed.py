@@ -31,7 +31,7 @@ import baselines  # noqa: E402
 import ours  # noqa: E402
 from corpora import timed_questions, write_corpus  # noqa: E402
 from measure import run_child  # noqa: E402
-from speed_report import report  # noqa: E402
+from speed_report import merge, report  # noqa: E402
 
 CACHE = ROOT.parent / "cache" / "speed"
 QUALITY_SIZE = 1786  # the real FAQs: the localgovFAQ judgements are complete for this corpus
@@ -142,6 +142,8 @@ def parse_args(argv=None):
     parser.add_argument("--only-baselines", action="store_true", help="measure (and cache) the baselines only")
     parser.add_argument("--cache", type=Path, default=CACHE, help="corpora, baseline results, last run")
     parser.add_argument("--keep-indexes", action="store_true")
+    parser.add_argument("--print", type=Path, nargs="+", metavar="RUN_JSON",
+                        help="print the tables of earlier runs' last-run-*.json (merged) and stop")
     parser.add_argument("--quick", action="store_true", help="smoke test: 600 entries, 20 questions, 5 s loops")
     args = parser.parse_args(argv)
     if args.quick:
@@ -152,6 +154,9 @@ def parse_args(argv=None):
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    if args.print:
+        print(report(merge([json.loads(path.read_text("utf-8")) for path in args.print])))
+        return
     work = args.cache / "work"
     work.mkdir(parents=True, exist_ok=True)
     questions = timed_questions(args.questions)

@@ -29,7 +29,8 @@ def _systems(row: dict):
     for mode, result in row.get("ours", {}).items():
         run = result.get("run", {})
         yield f"ours `kb.ask` ({mode})", result["build"], run.get("ask"), run
-        yield f"ours `search` alone ({mode})", None, run.get("search"), run
+        if run.get("search"):
+            yield f"ours `search` alone ({mode})", None, run.get("search"), run
     groonga = row.get("groonga", {})
     run = groonga.get("run", {})
     yield "Groonga, inside the server", groonga.get("build"), run.get("server"), run
@@ -41,7 +42,7 @@ def _systems(row: dict):
 
 def _row(size, label, build, latency, run, results) -> str:
     if build and build.get("status") not in (None, "ok"):
-        return f"| {int(size):,} | {label} | {_stopped(build, results)} |" + " |" * 9
+        return f"| {int(size):,} | {label} | build {_stopped(build, results)} |" + " |" * 8
     if run.get("status") not in (None, "ok"):
         timing = [_stopped(run, results)] + [""] * 5
     else:
@@ -118,6 +119,14 @@ def quality(results: dict) -> list[str]:
         systems += [("Groonga", row.get("groonga", {}).get("run", {})), ("bm25s (Sudachi A)", row.get("bm25s", {}))]
         lines += _quality_rows(size, systems)
     return lines
+
+
+def merge(runs: list[dict]) -> dict:
+    """Several runs' results as one (later sizes win; bounds from the first run)."""
+    merged = {**runs[0], "sizes": {}}
+    for run in runs:
+        merged["sizes"].update(run["sizes"])
+    return merged
 
 
 def report(results: dict) -> str:
