@@ -183,7 +183,8 @@ class KnowledgeBase:
         candidates = np.union1d(by_score[:CANDIDATES], ranked_by_meaning) if similarity is not None else by_score[:CANDIDATES]
         tail = by_score[~np.isin(by_score, candidates)]
         coverage, nouns = self.coverages(parsed, candidates)
-        ranked = fuse(coverage, scores[candidates] / top, None if similarity is None else similarity[candidates])
+        ranked = fuse(coverage, self.sentence_coverages(parsed, candidates), scores[candidates] / top,
+                      None if similarity is None else similarity[candidates])
         hits = [Hit(self.entries[self._ids[row]], float(score), float(c), float(n),
                     None if similarity is None else float(similarity[row]))
                 for row, score, c, n in zip(candidates, ranked, coverage, nouns)]
@@ -230,15 +231,26 @@ class KnowledgeBase:
         """Part-of-speech weight times rarity in this knowledge base."""
         return word.weight * self.idf(word.term)
 
-    def word_matches(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(each question word's weight, rows × words matrix of how far each entry holds it)."""
+    def word_matches(self, parsed: ParsedQuery, rows: np.ndarray, matrix=None) -> tuple[np.ndarray, np.ndarray]:
+        """(each question word's weight, rows × words matrix of how far each entry holds it;
+        rows of `matrix` instead when given, e.g. the answer sentences)."""
         weights = np.array([self.word_weight(w) for w in parsed.words], np.float32)
         if not len(parsed.words) or not len(rows):
             return weights, np.zeros((len(rows), len(parsed.words)), np.float32)
         needed = list(dict.fromkeys(t for w in parsed.words for t in word_keys(w)))
-        codes = self.lexical.holding(rows, needed)
+        codes = self.lexical.holding(rows, needed, matrix)
         column = {t: codes[:, i] for i, t in enumerate(needed)}
         return weights, np.stack([word_matches(w, column) for w in parsed.words], axis=1)
+
+    def sentence_coverages(self, parsed: ParsedQuery, rows: np.ndarray) -> np.ndarray:
+        """For each entry row: the best coverage of the question by one answer sentence."""
+        sentences, owners = self.lexical.sentence_rows(rows)
+        weights, matches = self.word_matches(parsed, sentences, self.lexical.sentences)
+        best = np.zeros(len(rows), np.float32)
+        total = float(weights.sum())
+        if total and len(sentences):
+            np.maximum.at(best, owners, matches @ weights / total)
+        return best
 
     def coverages(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each entry row: (weighted share of the question's words it holds, matched noun weight)."""

@@ -28,8 +28,10 @@ log = logging.getLogger(__name__)
 
 
 def question_texts(entry: Entry) -> list[str]:
-    """The wordings of an entry's question: the question and its alternates."""
-    return [text for text in (entry.question, *entry.alternates) if text.strip()]
+    """The wordings of an entry's question: the question, its alternates and its editor's
+    heading (a public comment's "question" is an opinion), each once."""
+    texts = dict.fromkeys((entry.question, *entry.alternates, entry.heading or ""))
+    return [text for text in texts if text.strip()]
 
 
 def text_key(model: str, kind: str, text: str) -> str:

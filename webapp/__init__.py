@@ -41,8 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kb_index"] = IndexHolder(app.config["INDEX_DIR"])
     app.extensions["kb_records"] = _records(app)
 
-    from . import api, health, pages
+    from . import api, discovery, health, pages
     from .assets import register_asset_commands
+    from .editor import init_editor
     from .errors import register_error_handlers
     from .security import init_security
 
@@ -50,6 +51,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(discovery.bp)
+    init_editor(app)
     register_error_handlers(app)
     register_asset_commands(app)
     return app

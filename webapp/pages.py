@@ -7,6 +7,7 @@ from flask import Blueprint, abort, render_template, request
 
 from . import present
 from .api import knowledge_base
+from .discovery import faq_page_data, public_url
 from .requests import masked_param, masked_path_value, truncated_text
 
 bp = Blueprint("pages", __name__)
@@ -32,8 +33,10 @@ def entry(entry_id: str):
     found = kb.entries.get(masked_path_value(entry_id))
     if found is None:
         abort(404)
-    return render_template("entry.html", entry=present.entry_view(kb, found), related=_related(kb, found),
-                           blocks=present.answer_blocks(found.answer))
+    view = present.entry_view(kb, found)
+    canonical = public_url(request.path)
+    return render_template("entry.html", entry=view, related=_related(kb, found), canonical=canonical,
+                           blocks=present.answer_blocks(found.answer), structured_data=faq_page_data(view, canonical))
 
 
 def _related(kb, entry, limit: int = 5) -> list:

@@ -12,7 +12,7 @@ from ..errors import ContentError
 from ..models import Entry
 
 CURATED_FILE = "curated.toml"
-DOCUMENT_KEYS = {"title", "publisher", "department", "url", "date", "contact"}
+DOCUMENT_KEYS = {"title", "publisher", "department", "url", "date", "contact", "sheet"}  # sheet: of an .xlsx
 ENTRY_LIST_KEYS = {"alternates", "topics"}
 ENTRY_KEYS = ENTRY_LIST_KEYS | {"heading"}
 CITY_KEYS = {"contact", "starters"}
