@@ -89,7 +89,7 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
         for count, entry in enumerate(content.entries, 1):
             fields = document_fields(entry)
             # Analysed once here; Whoosh's tokenizers then read the same cached analysis.
-            lexical.add(fields["question"], fields["alternates"], fields["answer"], "\n".join(r.title for r in entry.related))
+            lexical.add(fields["question"], fields["alternates"], entry.answer_text, "\n".join(r.title for r in entry.related))
             writer.add_document(**fields)
             records.append(
                 {
