@@ -11,6 +11,7 @@ from .output import answer_record, entry_record
 from .privacy import PRIVACY_NOTICE, Masked, mask_personal_data
 from .search import Hit, KnowledgeBase
 from .snippets import answer_snippet, highlighted
+from .versioncheck import verify_version
 
 __all__ = [
     "Answer", "SentenceMark", "ask", "is_greeting",
@@ -23,4 +24,5 @@ __all__ = [
     "PRIVACY_NOTICE", "Masked", "mask_personal_data",
     "Hit", "KnowledgeBase",
     "answer_snippet", "highlighted",
+    "verify_version",
 ]

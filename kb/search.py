@@ -24,6 +24,7 @@ from .models import Document, Entry
 from .query import ParsedQuery, QueryWord, parse_query, whoosh_query
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
+from .versioncheck import open_whoosh_in_memory
 
 CANDIDATES = 50  # re-scored by coverage; the rest keep their BM25 order
 BM25_SHARE = 0.35  # weight of the (max-normalised) BM25 score next to coverage
@@ -85,7 +86,7 @@ class KnowledgeBase:
         try:
             meta = json.loads((path / "meta.json").read_text("utf-8"))
             records = json.loads((path / "entries.json").read_text("utf-8"))
-            self._index = whoosh_index.open_dir(str(path / "whoosh"))
+            self._index = open_whoosh_in_memory(path / "whoosh")
             self._searcher = self._index.searcher()
         except (OSError, ValueError, KeyError, whoosh_index.IndexError) as error:
             raise IndexCorrupt(_index_dir(path), f"{path.name}: {type(error).__name__}: {error}") from None

@@ -24,7 +24,8 @@ def knowledge_base():
 
 
 def records():
-    return current_app.extensions["kb_records"]
+    """Where records go: a queue written by a background thread, never waited for."""
+    return current_app.extensions["kb_record_queue"]
 
 
 @bp.post("/ask")
@@ -42,7 +43,7 @@ def ask():
 
 def _page() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 10_000:  # not ² or ①
         raise APIError(400, "page は 1 以上の整数で指定してください。", "bad_page")
     return int(raw)
 

@@ -20,7 +20,9 @@ def lookup():
     limit = current_app.config["MAX_QUESTION_CHARS"]
     masked = mask_personal_data(clean_text(request.args.get("q", ""))[:limit])
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+    if not (page.isascii() and page.isdigit() and 0 < int(page) <= 10_000):  # ² and ① are digits too
+        abort(400)
+    page = int(page)
     topic = request.args.get("topic") or None
     document = request.args.get("document") or None
     view = present.search_view(kb, masked, topic, document, page)
@@ -42,4 +44,5 @@ def entry(entry_id: str):
 
 @bp.get("/widget-demo")
 def widget_demo():
-    return render_template("widget_demo.html", endpoint=request.host_url.rstrip("/"))
+    # The configured public URL, never the Host header (a client chooses that one).
+    return render_template("widget_demo.html", endpoint=current_app.config["PUBLIC_URL"])

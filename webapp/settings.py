@@ -18,6 +18,13 @@ def _origins(value: str) -> list[str]:
     return origins
 
 
+def _public_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if value and (not value.startswith(("http://", "https://")) or "?" in value or "#" in value):
+        raise ValueError(f"{value!r} is not a URL like https://kb.city.example.jp")
+    return value
+
+
 _SHARED = {s.name: s for s in KB_SETTINGS}
 SETTINGS = (
     _SHARED["INDEX_DIR"],
@@ -32,6 +39,8 @@ SETTINGS = (
     Setting("RATE_LIMIT_LOOKUP", "600 per minute", "search, suggest and entry look-ups allowed per client "
             "(higher: the staff page searches as you type)"),
     Setting("RATE_LIMIT_STORAGE", "memory://", "where rate-limit counters live (memory:// or redis://…)"),
+    Setting("PUBLIC_URL", "", "the address residents' browsers reach this service at, e.g. https://kb.city.example.jp "
+            "(the widget's embed snippet and canonical links; never taken from the Host header)", _public_url),
     Setting("PROXY_COUNT", "0", "reverse proxies in front of the app whose X-Forwarded-For to trust "
             "(rate limits then count the resident's address, not the proxy's)", int),
 )
