@@ -22,6 +22,7 @@ from typing import Callable
 
 from whoosh import index as whoosh_index
 
+from .errors import IndexWriteError
 from .analysis import analyze, text_reading_bigrams, word_and_part_terms
 from .ingest import Content
 from .schema import build_schema, document_fields
@@ -60,6 +61,9 @@ def build_index(content: Content, index_dir: Path | str, progress: ProgressCallb
         try:
             _write_version(content, target, version, progress)
             _switch(index_dir, target)
+        except OSError as error:  # a full disk, a read-only folder: one line, not a traceback
+            shutil.rmtree(target, ignore_errors=True)
+            raise IndexWriteError(index_dir, error.strerror or type(error).__name__) from None
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
