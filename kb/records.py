@@ -6,6 +6,7 @@ read-only the records are dropped with a warning: residents still get answers.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text,
@@ -38,6 +39,7 @@ questions = Table(
 
 
 TIMEOUT_SECONDS = 3  # connect, lock wait (SQLite busy timeout) and statement time
+WARN_EVERY_SECONDS = 60.0
 
 
 def _now() -> datetime:
@@ -58,6 +60,7 @@ class Records:
 
     def __init__(self, url: str):
         self.url = url
+        self._last_warning = float("-inf")
         pooled = {} if url.startswith("sqlite") else {"pool_timeout": TIMEOUT_SECONDS}
         self.engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=_timeouts(url),
                                     **pooled)
@@ -130,7 +133,9 @@ class Records:
             return True
         except SQLAlchemyError as error:
             # The error text never holds the row values we tried to write: hide_parameters.
-            log.warning("database unavailable, could not %s: %s", what, type(error).__name__)
+            if time.monotonic() - self._last_warning >= WARN_EVERY_SECONDS:  # an outage is one warning a minute
+                self._last_warning = time.monotonic()
+                log.warning("database unavailable, could not %s: %s", what, type(error).__name__)
             return False
 
     def dispose(self) -> None:

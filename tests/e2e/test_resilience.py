@@ -148,3 +148,14 @@ def test_a_frozen_postgresql_does_not_slow_answers(tmp_path, index_dir):
         app.stop()
     assert {status for status, _ in results} == {200}
     assert max(seconds for _, seconds in results) < 1
+
+
+def test_records_queued_at_shutdown_are_written(tmp_path, index_dir):
+    from kb.records import Records, questions
+
+    app = serve(tmp_path, index_dir)
+    statuses = [ask(app.url, f"保険証の質問{i}")[0] for i in range(40)]
+    app.stop()  # SIGTERM: gunicorn's graceful shutdown runs worker_exit
+    records = Records(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    assert statuses == [200] * 40 and records.count(questions) == 40
+    records.dispose()
