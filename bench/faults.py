@@ -4,7 +4,7 @@
 
 Starts gunicorn with the Procfile's settings (gunicorn.conf.py: 2 gthread workers,
 preloaded index) on 127.0.0.1 and, while client threads send real questions, injects:
-  corrupt new version   a copy of the served version with its segment emptied is made
+  corrupt new version   a copy of the served version with its term matrix emptied is made
                         current; /readyz must then name it as rejected
   SQLite locked         another process holds BEGIN EXCLUSIVE on the records database
   PostgreSQL stopped    a throwaway PostgreSQL (started like .ci/run does) is SIGSTOPped
@@ -98,12 +98,11 @@ def server(tmp: Path, index_dir: Path, database_url: str | None = None, **env):
 
 
 def publish_damaged_copy(index_dir: Path) -> str:
-    """Make current a copy of the served version whose segments are empty files."""
+    """Make current a copy of the served version whose term matrix is an empty file."""
     served = current_version_path(index_dir)
     copy = served.parent / (served.name + "-damaged")
     shutil.copytree(served, copy)
-    for segment in (copy / "whoosh").glob("*.seg"):
-        os.truncate(segment, 0)
+    os.truncate(copy / "lexical.npz", 0)
     link = index_dir / ".faults-link"
     os.symlink(copy.relative_to(index_dir), link)
     os.replace(link, index_dir / CURRENT_LINK)

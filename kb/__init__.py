@@ -3,6 +3,7 @@
 Never imports Flask; the web app uses only the names below."""
 from .answer import Answer, SentenceMark, ask, is_greeting
 from .config import SETTINGS, setting
+from .encoder import Encoder, semantic_status, shared_encoder
 from .errors import ContentError, IndexCorrupt, IndexNotFound, KBError
 from .indexer import build_index, current_version_path
 from .ingest import Content, load_content
@@ -16,6 +17,7 @@ from .versioncheck import verify_version
 __all__ = [
     "Answer", "SentenceMark", "ask", "is_greeting",
     "SETTINGS", "setting",
+    "Encoder", "semantic_status", "shared_encoder",
     "ContentError", "IndexCorrupt", "IndexNotFound", "KBError",
     "build_index", "current_version_path",
     "Content", "load_content",

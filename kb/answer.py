@@ -1,22 +1,30 @@
 """The chatbot decision: a confident answer (the city's own text) or an honest "no answer".
 
-An answer is given only when the best entry covers enough of the question
-(`answer_threshold`, calibrated on the development questions: see README) and holds
-at least one of its nouns. Otherwise the resident gets the fallback reply naming the
-office to ask, and up to three entries that may still help.
+An answer is given only when the decision model (kb/decision.py, fitted offline) is
+confident enough that the best entry answers the question, and the entry holds at least
+one of its nouns. Otherwise the resident gets the fallback reply naming the office to
+ask and up to three entries that may still help; input too short or vague to search
+gets `too_short`, a question with no Japanese in it `not_japanese`.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .analysis import entry_terms
+from .decision import features, load_model
 from .models import Entry
 from .query import ParsedQuery
 from .search import Hit, KnowledgeBase
-from .textnorm import normalize
+from .textnorm import is_kana_only, normalize
 
-DEFAULT_THRESHOLD = 0.6
+MIN_LETTERS = 2
+SHORT_KANA = 3  # 「ほけん」: a short word in kana alone reads too many ways (保険? 保健?)
+BROAD_ENTRIES = 2  # a lone word held in full by this many entries is too vague to answer
+HOLDS_COVERAGE = 0.6  # the word itself, or as part of a longer one (保険 in 健康保険証)
 RELATED_LIMIT = 3
 RELATED_MIN_COVERAGE = 0.3
 # Greetings and thanks get a short help reply instead of a search.
@@ -26,6 +34,10 @@ HELP_TEXT = ("国民健康保険やマイナンバーカード（マイナ保険
              "「マイナンバーカードをなくしたら保険の情報はもれる？」のように、文章で質問してください。"
              "個人番号（マイナンバー）や電話番号などの個人情報は入力しないでください。")
 FALLBACK_TEXT = "申し訳ありません。このご質問にお答えできる公表資料が見つかりませんでした。"
+TOO_SHORT_TEXT = ("もう少し詳しく入力してください。"
+                  "「マイナンバーカードをなくしたら保険の情報はもれる？」のように、文章で質問してください。")
+NOT_JAPANESE_TEXT = "回答は日本語で公表されています。日本語で質問してください。"
+_JAPANESE_RE = re.compile(r"[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _SENTENCE_RE = re.compile(r"[^。！？!?]+[。！？!?」』）)]*")
 _PUNCT_RE = re.compile(r"[\s!！?？。、,.・ー〜~]+")
 
@@ -44,7 +56,7 @@ class SentenceMark:
 class Answer:
     """What the chatbot says: an entry, or no answer with a fallback, or help."""
 
-    kind: str  # "answer" | "no_answer" | "help"
+    kind: str  # "answer" | "no_answer" | "help" | "too_short" | "not_japanese"
     question: str
     entry: Entry | None = None
     confidence: float = 0.0
@@ -67,33 +79,85 @@ def is_greeting(question: str) -> bool:
     return any(stripped.startswith(g) for g in GREETINGS) and len(stripped) <= 12
 
 
-def ask(kb: KnowledgeBase, question: str, threshold: float = DEFAULT_THRESHOLD) -> Answer:
+def is_too_short(question: str) -> bool:
+    """Nothing to search: under two letters, or only digits and symbols (「a」「1」「？？？」)."""
+    letters = [ch for ch in normalize(question) if ch.isalpha()]
+    return len(letters) < MIN_LETTERS or (len(letters) < 3 and all(ch.isascii() for ch in letters))
+
+
+def is_japanese(question: str) -> bool:
+    """Does the question hold any kana or kanji?"""
+    return bool(_JAPANESE_RE.search(question))
+
+
+def ask(kb: KnowledgeBase, question: str, threshold: float | None = None) -> Answer:
     """Decide how to reply to `question`."""
+    if is_greeting(question):
+        return Answer(kind="help", question=question, message=HELP_TEXT)
+    if is_too_short(question):
+        return Answer(kind="too_short", question=question, message=TOO_SHORT_TEXT)
+    if not is_japanese(question):
+        return Answer(kind="not_japanese", question=question, message=NOT_JAPANESE_TEXT, contact=_contact(kb, None))
     parsed = kb.parse(question)
-    if is_greeting(question) or parsed.is_empty:
+    if parsed.is_empty:
         return Answer(kind="help", question=question, message=HELP_TEXT)
     hits = kb.search(parsed, limit=10)
     best = hits[0] if hits else None
-    if best and best.coverage >= threshold and best.noun_matches > 0:
+    if is_broad(parsed, hits):
+        return Answer(kind="too_short", question=question, related=_related(hits), hits=tuple(hits),
+                      message=TOO_SHORT_TEXT)
+    model = load_model("lexical")
+    inputs = decision_features(kb, parsed, hits)
+    probability = model.probability(inputs) if best else 0.0
+    if best and best.noun_matches > 0 and probability >= (model.threshold if threshold is None else threshold):
         return Answer(
             kind="answer",
             question=question,
             entry=best.entry,
-            confidence=round(best.coverage, 3),
+            confidence=round(probability, 3),
             best_sentence=best_sentence(best.entry, parsed, kb.word_weight),
             related=_related(hits[1:]),
             hits=tuple(hits),
+            extra={"features": _rounded(inputs)},
         )
     contact = _contact(kb, best)
     return Answer(
         kind="no_answer",
         question=question,
-        confidence=round(best.coverage, 3) if best else 0.0,
+        confidence=round(probability, 3),
         related=_related(hits),
         hits=tuple(hits),
         message=FALLBACK_TEXT + (f"{contact}にお問い合わせください。" if contact else ""),
         contact=contact,
+        extra={"features": _rounded(inputs)},
     )
+
+
+def is_broad(parsed: ParsedQuery, hits: list[Hit]) -> bool:
+    """One word that several entries hold (「保険」, 「カード」): which one is meant
+    cannot be told (held in full or inside longer words), so the resident is asked for more and shown the candidates."""
+    if len(parsed.words) != 1:
+        return False
+    short_kana = is_kana_only(parsed.normalized.strip()) and len(parsed.normalized.strip()) <= SHORT_KANA
+    return short_kana or sum(h.coverage >= HOLDS_COVERAGE for h in hits) >= BROAD_ENTRIES
+
+
+def decision_features(kb: KnowledgeBase, parsed: ParsedQuery, hits: list[Hit]) -> dict[str, float]:
+    """The decision model's inputs for the best of `hits` (empty when there is none)."""
+    if not hits:
+        return {}
+    weights, matches = kb.word_matches(parsed, np.array([kb.row(hits[0].entry.id)]))
+    entry = hits[0].entry
+    return features(
+        parsed, list(weights), list(matches[0]), [kb.is_known(w) for w in parsed.words],
+        second_coverage=hits[1].coverage if len(hits) > 1 else 0.0,
+        entry_text=entry.answer_text,
+        scale=math.log(len(kb.entries) + 1),
+    )
+
+
+def _rounded(values: dict[str, float]) -> dict[str, float]:
+    return {name: round(float(v), 3) for name, v in values.items()}
 
 
 def _related(hits: list[Hit]) -> tuple[Entry, ...]:

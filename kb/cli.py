@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import config
 from .answer import ask as answer_question
+from .encoder import choose_semantic, semantic_status, shared_encoder
 from .errors import KBError
 from .evaluate import evaluate, read_queries
 from .indexer import build_index
@@ -21,6 +22,20 @@ from .search import KnowledgeBase
 INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(path_type=Path), default=None,
     help="index folder [default: $KB_INDEX_DIR or index/]",
+)
+
+
+def _semantic(ctx, param, value: str | None) -> str | None:
+    try:
+        choose_semantic(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+SEMANTIC_OPTION = click.option(
+    "--semantic", default=None, callback=_semantic, expose_value=False, is_eager=True,
+    help="semantic signal: off, on, e5, use or dir:/path/to/model [default: $KB_SEMANTIC or on]",
 )
 
 
@@ -52,14 +67,18 @@ def main() -> None:
 @click.option("--content", "content", multiple=True, type=click.Path(path_type=Path),
               help="content folder or file; repeat for several [default: $KB_CONTENT_DIR or content/]")
 @INDEX_OPTION
+@SEMANTIC_OPTION
 def build(content: tuple[Path, ...], index_dir: Path | None) -> None:
     """Parse the content and switch the index to a freshly built version."""
     sources = content or (Path(config.setting("CONTENT_DIR")),)
     loaded = load_content(sources)
     total = len(loaded.entries)
+    encoder = shared_encoder()
     with click.progressbar(length=total, label=f"indexing {total} entries", file=sys.stderr) as bar:
-        version = build_index(loaded, _index_dir(index_dir), progress=lambda done, _: bar.update(1))
-    click.echo(f"built {version}: {total} entries from {len(loaded.documents)} document(s) → {_index_dir(index_dir)}")
+        version = build_index(loaded, _index_dir(index_dir), progress=lambda done, _: bar.update(1),
+                              encoder=encoder)
+    click.echo(f"built {version}: {total} entries from {len(loaded.documents)} document(s) → {_index_dir(index_dir)}"
+               f"; semantic signal {semantic_status()}")
 
 
 @main.command()
@@ -67,6 +86,7 @@ def build(content: tuple[Path, ...], index_dir: Path | None) -> None:
 @click.option("--batch", type=click.File("r", encoding="utf-8"), help='JSONL file of {"qid","query"} lines ("-" for stdin)')
 @click.option("--json", "as_json", is_flag=True, help="print the decision as JSON")
 @INDEX_OPTION
+@SEMANTIC_OPTION
 def ask(question: str | None, batch, as_json: bool, index_dir: Path | None) -> None:
     """Answer QUESTION, or every line of --batch (JSONL out, one line per input, in order)."""
     if bool(question) == bool(batch):
@@ -142,6 +162,7 @@ def unanswered(database: str | None, days: int, limit: int) -> None:
 @main.command("eval")
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 @INDEX_OPTION
+@SEMANTIC_OPTION
 @click.option("--threshold", type=float, default=None, help="answer threshold [default: $KB_ANSWER_THRESHOLD]")
 def eval_command(file: Path, index_dir: Path | None, threshold: float | None) -> None:
     """Print Recall@1, MRR@10 and no-answer accuracy for a query file."""
@@ -149,6 +170,7 @@ def eval_command(file: Path, index_dir: Path | None, threshold: float | None) ->
     click.echo(f"queries            {scores.queries} ({scores.answerable} answerable)")
     click.echo(f"Recall@1           {scores.recall_at_1:.3f}")
     click.echo(f"MRR@10             {scores.mrr_at_10:.3f}")
+    click.echo(f"Recall@10          {scores.recall_at_10:.3f}")
     no_answer = "n/a (every query is answerable)" if scores.no_answer_accuracy is None else f"{scores.no_answer_accuracy:.3f}"
     click.echo(f"no-answer accuracy {no_answer}")
     click.echo(f"answered correctly {scores.answered_correctly:.3f} (answerable questions given a right answer)")

@@ -25,6 +25,14 @@ def fraction(value: str) -> float:
     return number
 
 
+def parse_semantic(value: str) -> str:
+    """A KB_SEMANTIC value: off, on, e5, use, or dir:/path/to/model."""
+    value = value.strip()
+    if value in ("off", "on", "e5", "use") or (value.startswith("dir:") and len(value) > 4):
+        return value
+    raise ValueError("must be off, on, e5, use or dir:/path/to/model")
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: name (KB_ + name in the environment), default, parser, help text."""
@@ -38,9 +46,13 @@ class Setting:
 SETTINGS = (
     Setting("INDEX_DIR", "index", "folder of the built index (kb build writes, the app reads)"),
     Setting("CONTENT_DIR", "content", "folder of source documents, synonyms.txt and curated.toml"),
-    Setting("ANSWER_THRESHOLD", "0.6", "coverage (0–1) the best entry needs to be given as the answer", fraction),
+    Setting("ANSWER_THRESHOLD", None,
+            "probability (0–1) the decision model needs to give the best entry as the answer "
+            "[default: the fitted threshold in kb/data/decision.json]", fraction),
     Setting("DATABASE_URL", "sqlite:///instance/kb.sqlite3",
             "SQLAlchemy URL of the question/feedback records (the web app's default file)"),
+    Setting("SEMANTIC", "on", "semantic signal: off (lexical only), on (the packaged model), e5, use, "
+            "or dir:/path (an ONNX model folder, see README)", parse_semantic),
     Setting("RETENTION_DAYS", "90", "days question and feedback records are kept", positive_int),
 )
 

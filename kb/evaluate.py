@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answer import DEFAULT_THRESHOLD, ask
+from .answer import ask
 from .search import KnowledgeBase
 
 
@@ -22,6 +22,7 @@ class Query:
     text: str
     relevant: tuple[str, ...]
     kind: str  # the kind of document the item numbers refer to
+    best: tuple[str, ...] = ()  # the most relevant items (localgovFAQ grade 2); all if ungraded
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,9 @@ class Scores:
 
     queries: int
     answerable: int
-    recall_at_1: float  # share of answerable questions whose first hit is relevant
+    recall_at_1: float  # share of questions with a most relevant item that get one first
     mrr_at_10: float
+    recall_at_10: float  # mean share of a question's relevant items in the first ten hits
     no_answer_accuracy: float | None  # share of unanswerable questions told "no answer"
     answered_correctly: float  # share of answerable questions answered with a relevant entry
     false_answers: int  # unanswerable questions given an answer anyway
@@ -44,8 +46,10 @@ def read_queries(path: Path | str) -> list[Query]:
         if line.strip():
             row = json.loads(line)
             kind = "public_comment" if "relevant_items" in row else "faq_table"
-            relevant = row.get("relevant_items", row.get("relevant", []))
-            queries.append(Query(str(row.get("qid", row.get("query_id"))), row["query"], tuple(map(str, relevant)), kind))
+            relevant = tuple(map(str, row.get("relevant_items", row.get("relevant", []))))
+            grades = row.get("grades") or {}
+            best = tuple(i for i in relevant if grades.get(i) == 2) if grades else relevant
+            queries.append(Query(str(row.get("qid", row.get("query_id"))), row["query"], relevant, kind, best))
     return queries
 
 
@@ -55,9 +59,9 @@ def _item(kb: KnowledgeBase, entry, kind: str) -> str | None:
     return entry.source.item if document and document.kind == kind else None
 
 
-def evaluate(kb: KnowledgeBase, queries: list[Query], threshold: float = DEFAULT_THRESHOLD) -> Scores:
+def evaluate(kb: KnowledgeBase, queries: list[Query], threshold: float | None = None) -> Scores:
     """Run every query through ranking and the answer decision."""
-    recall = rr = correct = rejected = false_answers = 0.0
+    recall = recall10 = rr = correct = rejected = false_answers = 0.0
     answerable = [q for q in queries if q.relevant]
     for query in queries:
         answer = ask(kb, query.text, threshold)
@@ -67,7 +71,8 @@ def evaluate(kb: KnowledgeBase, queries: list[Query], threshold: float = DEFAULT
             false_answers += answer.answered
             continue
         ranks = [i for i, item in enumerate(items[:10], 1) if item in query.relevant]
-        recall += bool(ranks and ranks[0] == 1)
+        recall += bool(query.best and items and items[0] in query.best)
+        recall10 += len(set(items[:10]) & set(query.relevant)) / len(query.relevant)
         rr += 1 / ranks[0] if ranks else 0
         correct += answer.answered and _item(kb, answer.entry, query.kind) in query.relevant
     unanswerable = len(queries) - len(answerable)
@@ -75,8 +80,9 @@ def evaluate(kb: KnowledgeBase, queries: list[Query], threshold: float = DEFAULT
     return Scores(
         queries=len(queries),
         answerable=len(answerable),
-        recall_at_1=recall / n,
+        recall_at_1=recall / (sum(bool(q.best) for q in answerable) or 1),
         mrr_at_10=rr / n,
+        recall_at_10=recall10 / n,
         no_answer_accuracy=rejected / unanswerable if unanswerable else None,
         answered_correctly=correct / n,
         false_answers=int(false_answers),

@@ -2,9 +2,14 @@
 
 Layout of an index folder:
     current            symlink → versions/<version>   (replaced atomically)
-    versions/<version>/whoosh/       the Whoosh index
-    versions/<version>/entries.json  entries verbatim, plus their analysed terms
+    versions/<version>/whoosh/       the Whoosh index (the record of every field)
+    versions/<version>/lexical.npz   BM25F scores, entries × terms (kb/lexical.py)
+    versions/<version>/holds.npz     which words and word parts each entry holds
+    versions/<version>/vocab.json    the terms, in column order
+    versions/<version>/entries.json  entries verbatim
     versions/<version>/meta.json     version, build time, documents, synonym rules
+    versions/<version>/vectors.*     entry vectors of the semantic signal (kb/vectors.py)
+    vector-cache/                    vectors by text, so a rebuild embeds only what changed
 A reader resolves `current` once and keeps that version; a failed build leaves
 `current` untouched, so the serving index never changes under anyone.
 """
@@ -22,13 +27,15 @@ from typing import Callable
 
 from whoosh import index as whoosh_index
 
+from .analysis import analyze
 from .errors import IndexWriteError
-from .analysis import analyze, text_reading_bigrams, word_and_part_terms
 from .ingest import Content
+from .lexical import LexicalBuilder
 from .schema import build_schema, document_fields
 from .synonyms import parse_synonyms
+from .vectors import write_vectors
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 CURRENT_LINK = "current"
 VERSIONS_DIR = "versions"
 KEEP_VERSIONS = 3  # the new one and two before it, for readers still holding them
@@ -51,8 +58,10 @@ def _new_version() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H%M%S.%f") + "_" + uuid.uuid4().hex[:6]
 
 
-def build_index(content: Content, index_dir: Path | str, progress: ProgressCallback | None = None) -> str:
-    """Index `content` into a new version under `index_dir`, switch to it, return its name."""
+def build_index(content: Content, index_dir: Path | str, progress: ProgressCallback | None = None,
+                encoder=None) -> str:
+    """Index `content` into a new version under `index_dir`, switch to it, return its name.
+    With an `encoder` (kb.encoder), the entries' vectors are stored too."""
     index_dir = Path(index_dir)
     parse_synonyms(content.synonyms_text)  # a bad rule fails the build before any writing
     with _build_lock(index_dir):
@@ -60,6 +69,7 @@ def build_index(content: Content, index_dir: Path | str, progress: ProgressCallb
         target = index_dir / VERSIONS_DIR / version
         try:
             _write_version(content, target, version, progress)
+            write_vectors(content.entries, target, encoder)
             _switch(index_dir, target)
         except OSError as error:  # a full disk, a read-only folder: one line, not a traceback
             shutil.rmtree(target, ignore_errors=True)
@@ -75,19 +85,18 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
     (target / "whoosh").mkdir(parents=True)
     ix = whoosh_index.create_in(str(target / "whoosh"), build_schema())
     writer = ix.writer(limitmb=256)
+    lexical = LexicalBuilder()
     records = []
     total = len(content.entries)
     try:
         for count, entry in enumerate(content.entries, 1):
             fields = document_fields(entry)
+            # Analysed once here; Whoosh's tokenizers then read the same cached analysis.
+            lexical.add(fields["question"], fields["alternates"], fields["answer"])
             writer.add_document(**fields)
-            words, parts = word_and_part_terms(fields["reading"])
             records.append(
                 {
                     "entry": entry.to_dict(),
-                    "terms": sorted(words),
-                    "parts": sorted(parts),
-                    "readings": sorted(text_reading_bigrams(fields["reading"])),
                     # for suggestions while typing kana: 「ほけん」 → 保険…
                     "question_reading": "".join(m.reading for m in analyze(entry.question)),
                 }
@@ -98,6 +107,7 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
         writer.cancel()
         raise
     writer.commit()
+    lexical.write(target)
     _write_json(target / "entries.json", records)
     _write_json(
         target / "meta.json",

@@ -18,6 +18,7 @@ def answer_record(result: Answer) -> dict:
         "answered": result.answered,
         "question": result.question,
         "confidence": result.confidence,
+        "features": result.extra.get("features", {}),
         "answer": entry_record(result.entry) if result.entry else None,
         "best_sentence": asdict(result.best_sentence) if result.best_sentence else None,
         "related": [{"id": e.id, "question": e.question} for e in result.related],

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from whoosh.query import Or, Term
-
 from .analysis import analyze, segments, char_bigrams, reading_bigrams
-from .schema import BIGRAM_FIELDS, FIELD_BOOSTS, READING_FIELD
 from .synonyms import Rule, phrase_in_query
 from .textnorm import is_kana_only, normalize, to_katakana
 
@@ -152,26 +149,27 @@ def parse_query(text: str, rules: list[Rule]) -> ParsedQuery:
     )
 
 
-def whoosh_query(parsed: ParsedQuery):
-    """The Whoosh query: every word in every field, weighted; synonyms a little less."""
-    clauses = []
+def lexical_clauses(parsed: ParsedQuery) -> dict[str, float]:
+    """The first stage's query: every word weighted (its sub-units and synonyms a little
+    less), reading bigrams for kana-only words, the character bigrams as a fallback."""
+    clauses: dict[str, float] = {}
 
     def add(term: str, boost: float) -> None:
-        for fieldname, field_boost in FIELD_BOOSTS.items():
-            clauses.append(Term(fieldname, term, boost=boost * field_boost))
+        clauses[term] = clauses.get(term, 0.0) + boost
 
     for word in parsed.words:
         if word.kana:
-            clauses += [Term(READING_FIELD, g, boost=READING_BOOST) for g in reading_bigrams(word.reading)]
-        add(word.term, word.weight)
+            for gram in reading_bigrams(word.reading):
+                add("r:" + gram, READING_BOOST)
+        add("w:" + word.term, word.weight)
         for sub in word.subterms:
-            add(sub, word.weight * SUBTERM_BOOST)
+            add("w:" + sub, word.weight * SUBTERM_BOOST)
         for group in word.expansions:
             for term in group:
-                add(term, word.weight * EXPANSION_BOOST / len(group))
+                add("w:" + term, word.weight * EXPANSION_BOOST / len(group))
     for group in parsed.extra:
         for term in group:
-            add(term, PARTIAL_EXPANSION_BOOST / len(group))
-    for fieldname, boost in BIGRAM_FIELDS.items():
-        clauses += [Term(fieldname, gram, boost=boost) for gram in dict.fromkeys(parsed.bigrams)]
-    return Or(clauses)
+            add("w:" + term, PARTIAL_EXPANSION_BOOST / len(group))
+    for gram in dict.fromkeys(parsed.bigrams):
+        add("b:" + gram, 1.0)
+    return clauses

@@ -3,19 +3,12 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-from .analysis import BigramTokenizer, JapaneseTokenizer, ReadingTokenizer
-
-# Field → weight in ranking. The question (and editors' alternate phrasings) says what
-# an entry is about; the answer says much else besides, so it counts for less.
-FIELD_BOOSTS = {"question": 3.0, "alternates": 2.5, "answer": 1.0}
-BIGRAM_FIELDS = {"question_bigram": 0.6, "answer_bigram": 0.2}
-READING_FIELD = "reading"
+from .analysis import JapaneseTokenizer
 
 
 def build_schema() -> Schema:
     """A fresh schema (analyzers are pickled into the index with it)."""
     japanese = JapaneseTokenizer()
-    bigram = BigramTokenizer()
     return Schema(
         id=ID(stored=True, unique=True),
         document=ID(stored=True),
@@ -23,9 +16,6 @@ def build_schema() -> Schema:
         question=TEXT(analyzer=japanese, stored=False),
         alternates=TEXT(analyzer=japanese),
         answer=TEXT(analyzer=japanese),
-        question_bigram=TEXT(analyzer=bigram),
-        answer_bigram=TEXT(analyzer=bigram),
-        reading=TEXT(analyzer=ReadingTokenizer()),
     )
 
 
@@ -40,7 +30,4 @@ def document_fields(entry) -> dict:
         "question": entry.question,
         "alternates": alternates,
         "answer": answer,
-        "question_bigram": entry.question + "\n" + alternates,
-        "answer_bigram": answer,
-        "reading": entry.question + "\n" + alternates + "\n" + answer,
     }

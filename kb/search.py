@@ -1,33 +1,32 @@
 """Open a built index and rank entries for a question.
 
-Ranking is two-stage: Whoosh BM25F over every field finds candidates, then each
-candidate is re-scored by *coverage*: how much of the question (its content words,
-weighted, synonyms allowed) the entry actually talks about. Coverage is also what the
-answer decision trusts, because a BM25 score means nothing on its own.
+Ranking is two-stage: BM25F over the analysed terms (kb/lexical.py) and, when the index
+has entry vectors, semantic similarity find candidates; then each candidate is re-scored
+by *coverage* (how much of the question — its content words, weighted, synonyms allowed —
+the entry actually talks about), fused with both first-stage scores (kb/ranking.py).
 """
 from __future__ import annotations
 
 import json
-import math
-import threading
-from collections import Counter
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.query import And, Term
+import numpy as np
 
 from .analysis import JapaneseTokenizer, reading_bigrams
 from .errors import IndexCorrupt, IndexNotFound
 from .indexer import INDEX_FORMAT, VERSIONS_DIR, current_version_path
+from .lexical import PART, WORD, LexicalIndex, idf
 from .models import Document, Entry
-from .query import ParsedQuery, QueryWord, parse_query, whoosh_query
+from .query import ParsedQuery, QueryWord, lexical_clauses, parse_query
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
-from .versioncheck import open_whoosh_in_memory
+from .encoder import shared_encoder
+from .ranking import fuse
+from .vectors import EntryVectors
 
-CANDIDATES = 50  # re-scored by coverage; the rest keep their BM25 order
-BM25_SHARE = 0.35  # weight of the (max-normalised) BM25 score next to coverage
+CANDIDATES = 50  # re-scored by coverage (and meaning); the rest keep their BM25 order
 KANA_MATCH = 0.75  # share of a kana word's reading bigrams an entry must hold
 NOUN_WEIGHT = 1.0
 PART_MATCH = 0.65  # the word is only part of a longer one in the entry (写真 in 顔写真)
@@ -40,23 +39,34 @@ def _index_dir(version_path: Path) -> Path:
     return version_path.parent.parent if version_path.parent.name == VERSIONS_DIR else version_path
 
 
-def word_match(word: QueryWord, terms, parts, readings) -> float:
-    """How far (0–1) a text with these words, word parts and reading bigrams holds `word`."""
-    if word.term in terms:
-        return 1.0
+def word_keys(word: QueryWord) -> list[str]:
+    """The containment columns `word_matches` looks at for `word`."""
+    keys = ["w:" + word.term, *("w:" + t for t in word.subterms)]
+    keys += ["w:" + t for group in word.expansions for t in group]
+    if word.kana:
+        keys += ["r:" + g for g in reading_bigrams(word.reading)]
+    return keys
+
+
+def word_matches(word: QueryWord, holds: dict[str, np.ndarray]) -> np.ndarray:
+    """How far (0–1) each candidate holds `word`, from its containment codes."""
+    term = holds["w:" + word.term]
+    match = np.where(term == WORD, 1.0, 0.0)
     if word.kana:
         grams = reading_bigrams(word.reading)
-        if grams and sum(g in readings for g in grams) / len(grams) >= KANA_MATCH:
-            return 1.0
-    if any(all(t in terms or t in parts for t in group) for group in word.expansions):
-        return SYNONYM_MATCH
-    if word.term in parts:
-        return PART_MATCH
+        if grams:
+            share = sum((holds["r:" + g] > 0).astype(np.float32) for g in grams) / len(grams)
+            match = np.maximum(match, np.where(share >= KANA_MATCH, 1.0, 0.0))
+    for group in word.expansions:
+        if group:
+            has_all = np.logical_and.reduce([holds["w:" + t] > 0 for t in group])
+            match = np.maximum(match, np.where(has_all, SYNONYM_MATCH, 0.0))
+    match = np.maximum(match, np.where(term == PART, PART_MATCH, 0.0))
     if word.subterms:
-        found = sum(t in terms or t in parts for t in word.subterms)
+        found = sum((holds["w:" + t] > 0).astype(np.float32) for t in word.subterms)
         # every piece counts, stop words too: 申請方法 is not half 申請
-        return 0.5 * found / max(word.pieces, len(word.subterms))
-    return 0.0
+        match = np.maximum(match, 0.5 * found / max(word.pieces, len(word.subterms)))
+    return match.astype(np.float32)
 
 
 def _fold(text: str) -> str:
@@ -72,6 +82,7 @@ class Hit:
     score: float  # what the ranking used: coverage + BM25 share
     coverage: float  # 0..1, weighted share of the question the entry covers
     noun_matches: float  # weight of the question's nouns the entry holds
+    similarity: float | None = None  # cosine similarity of question and entry, if used
 
     def to_dict(self) -> dict:
         """ENTRY + score, as the CLI and API print hits."""
@@ -79,41 +90,37 @@ class Hit:
 
 
 class KnowledgeBase:
-    """One loaded index version: Whoosh searcher, entries, synonym rules."""
+    """One loaded index version: entries, their term matrices, synonym rules."""
 
     def __init__(self, path: Path):
         self.path = path
         try:
             meta = json.loads((path / "meta.json").read_text("utf-8"))
             records = json.loads((path / "entries.json").read_text("utf-8"))
-            self._index = open_whoosh_in_memory(path / "whoosh")
-            self._searcher = self._index.searcher()
-        except (OSError, ValueError, KeyError, whoosh_index.IndexError) as error:
+            if meta.get("format") != INDEX_FORMAT:
+                raise IndexCorrupt(_index_dir(path), f"format {meta.get('format')}, this program reads {INDEX_FORMAT}")
+            self.lexical = LexicalIndex(path)
+            self.vectors = EntryVectors.open(path)  # None when built without the semantic signal
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             raise IndexCorrupt(_index_dir(path), f"{path.name}: {type(error).__name__}: {error}") from None
-        if meta.get("format") != INDEX_FORMAT:
-            raise IndexCorrupt(_index_dir(path), f"format {meta.get('format')}, this program reads {INDEX_FORMAT}")
-        self._lock = threading.Lock()
         self.version: str = meta["version"]
         self.built_at: str = meta["built_at"]
         self.documents = {d["id"]: Document(**d) for d in meta["documents"]}
         self.rules = parse_synonyms(meta["synonyms"])
         self.entries: dict[str, Entry] = {}
-        self._terms: dict[str, frozenset[str]] = {}
-        self._parts: dict[str, frozenset[str]] = {}
-        self._readings: dict[str, frozenset[str]] = {}
+        self._ids: list[str] = []
         self._suggest_keys: dict[str, tuple[str, ...]] = {}
         for record in records:
             entry = Entry.from_dict(record["entry"])
             self.entries[entry.id] = entry
-            self._terms[entry.id] = frozenset(record["terms"])
-            self._parts[entry.id] = frozenset(record["parts"])
-            self._readings[entry.id] = frozenset(record["readings"])
+            self._ids.append(entry.id)
             self._suggest_keys[entry.id] = (
                 *(_fold(text) for text in (entry.question, *entry.alternates)),
                 record["question_reading"],
             )
-        self._df = Counter(t for terms in self._terms.values() for t in terms)
-        self._df.update(t for parts in self._parts.values() for t in parts)
+        if len(self._ids) != self.lexical.size:
+            raise IndexCorrupt(_index_dir(path), f"{path.name}: {len(self._ids)} entries, {self.lexical.size} rows")
+        self._row = {entry_id: row for row, entry_id in enumerate(self._ids)}
 
     @classmethod
     def open(cls, index_dir: Path | str) -> "KnowledgeBase":
@@ -124,8 +131,7 @@ class KnowledgeBase:
         return cls(version)
 
     def close(self) -> None:
-        """Release the Whoosh searcher's files."""
-        self._searcher.close()
+        """Nothing to release: the matrices are plain memory."""
 
     def topics(self) -> dict[str, int]:
         """Every topic tag with how many entries carry it."""
@@ -145,49 +151,90 @@ class KnowledgeBase:
         parsed = question if isinstance(question, ParsedQuery) else self.parse(question)
         if not parsed.words and not parsed.bigrams:
             return []
-        filters = [Term("topics", topic)] if topic else []
-        filters += [Term("document", document)] if document else []
-        # Only the candidates are re-scored; fetch everything only when all is wanted.
-        fetch = None if limit is None or limit > CANDIDATES else CANDIDATES
-        with self._lock:  # a Whoosh searcher reads shared file handles: one search at a time
-            results = self._searcher.search(
-                whoosh_query(parsed), limit=fetch, filter=And(filters) if filters else None
-            )
-            scored = [(r["id"], r.score) for r in results]
-        if not scored:
+        scores = self.lexical.score(lexical_clauses(parsed))
+        similarity = self.similarities(parsed.text)
+        keep = self._filter_mask(topic, document) if topic or document else None
+        if keep is not None:
+            scores = scores * keep
+        found = np.flatnonzero(scores > 0)
+        if similarity is not None:  # the semantic signal also brings candidates of its own
+            ranked_by_meaning = np.argsort(-similarity)[:CANDIDATES]
+            if keep is not None:
+                ranked_by_meaning = ranked_by_meaning[keep[ranked_by_meaning] > 0]
+            found = np.union1d(found, ranked_by_meaning)
+        if not len(found):
             return []
-        top = max(score for _, score in scored) or 1.0
-        hits = [self._hit(parsed, entry_id, bm25 / top) for entry_id, bm25 in scored[:CANDIDATES]]
+        top = float(scores[found].max()) or 1.0
+        by_score = found[np.argsort(-scores[found], kind="stable")]
+        candidates = np.union1d(by_score[:CANDIDATES], ranked_by_meaning) if similarity is not None else by_score[:CANDIDATES]
+        tail = by_score[~np.isin(by_score, candidates)]
+        coverage, nouns = self.coverages(parsed, candidates)
+        ranked = fuse(coverage, scores[candidates] / top, None if similarity is None else similarity[candidates])
+        hits = [Hit(self.entries[self._ids[row]], float(score), float(c), float(n),
+                    None if similarity is None else float(similarity[row]))
+                for row, score, c, n in zip(candidates, ranked, coverage, nouns)]
         hits.sort(key=lambda h: -h.score)
-        tail = [Hit(self.entries[i], BM25_SHARE * s / top, 0.0, 0.0) for i, s in scored[CANDIDATES:]]
-        found = hits + tail
-        return found if limit is None else found[:limit]
+        if limit is not None and limit <= len(hits):
+            return hits[:limit]
+        tail = tail if limit is None else tail[: limit - len(hits)]
+        floor = min((h.score for h in hits), default=0.0)
+        return hits + [Hit(self.entries[self._ids[row]], floor * float(scores[row]) / top, 0.0, 0.0) for row in tail]
 
-    def _hit(self, parsed: ParsedQuery, entry_id: str, bm25: float) -> Hit:
-        coverage, nouns = self.coverage(parsed, entry_id)
-        return Hit(self.entries[entry_id], coverage + BM25_SHARE * bm25, coverage, nouns)
+    def similarities(self, text: str) -> np.ndarray | None:
+        """Cosine similarity of `text` to each entry (raw, so its scale does not depend on
+        how many entries there are); None when this version has no vectors or the encoder
+        that made them is not loaded."""
+        encoder = shared_encoder() if self.vectors is not None else None
+        if encoder is None or encoder.name != self.vectors.model:
+            return None
+        return self.vectors.similarities(encoder.encode_queries([text])[0])
+
+    def _filter_mask(self, topic: str | None, document: str | None) -> np.ndarray:
+        keep = [(not topic or topic in e.topics) and (not document or e.source.document_id == document)
+                for e in (self.entries[i] for i in self._ids)]
+        return np.array(keep, np.float32)
 
     def idf(self, term: str) -> float:
         """How much finding `term` tells entries apart. A word no entry holds counts as
         rarer still: a question about something the KB never mentions is not answered."""
-        n = len(self.entries)
-        return math.log((n + 1) / (self._df.get(term, UNKNOWN_DF) + 0.5))
+        return idf(len(self._ids), self.lexical.doc_freq(term) or UNKNOWN_DF)
 
     def word_weight(self, word: QueryWord) -> float:
         """Part-of-speech weight times rarity in this knowledge base."""
         return word.weight * self.idf(word.term)
 
+    def word_matches(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(each question word's weight, rows × words matrix of how far each entry holds it)."""
+        weights = np.array([self.word_weight(w) for w in parsed.words], np.float32)
+        if not len(parsed.words) or not len(rows):
+            return weights, np.zeros((len(rows), len(parsed.words)), np.float32)
+        needed = list(dict.fromkeys(t for w in parsed.words for t in word_keys(w)))
+        codes = self.lexical.holding(rows, needed)
+        column = {t: codes[:, i] for i, t in enumerate(needed)}
+        return weights, np.stack([word_matches(w, column) for w in parsed.words], axis=1)
+
+    def coverages(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each entry row: (weighted share of the question's words it holds, matched noun weight)."""
+        weights, matches = self.word_matches(parsed, rows)
+        total = float(weights.sum())
+        if not total:
+            return np.zeros(len(rows), np.float32), np.zeros(len(rows), np.float32)
+        nouns = matches[:, [w.weight >= NOUN_WEIGHT for w in parsed.words]].sum(axis=1)
+        return matches @ weights / total, nouns
+
+    def row(self, entry_id: str) -> int:
+        """The entry's row in the term matrices."""
+        return self._row[entry_id]
+
+    def is_known(self, word: QueryWord) -> bool:
+        """Does any entry hold this word (or, typed in kana, its reading)?"""
+        return bool(self.lexical.doc_freq(word.term)) or any(
+            self.lexical.doc_freq(t) for group in word.expansions for t in group)
+
     def coverage(self, parsed: ParsedQuery, entry_id: str) -> tuple[float, float]:
         """(weighted share of the question's words the entry holds, matched noun weight)."""
-        weights = [self.word_weight(w) for w in parsed.words]
-        total = sum(weights)
-        if not total:
-            return 0.0, 0.0
-        terms = self._terms[entry_id], self._parts[entry_id], self._readings[entry_id]
-        matches = [word_match(w, *terms) for w in parsed.words]
-        covered = sum(weight * m for weight, m in zip(weights, matches))
-        nouns = sum(m for w, m in zip(parsed.words, matches) if w.weight >= NOUN_WEIGHT)
-        return covered / total, nouns
+        coverage, nouns = self.coverages(parsed, np.array([self._row[entry_id]]))
+        return float(coverage[0]), float(nouns[0])
 
     def suggest(self, text: str, limit: int = 8) -> list[Entry]:
         """Questions that start with, or contain, what has been typed so far (kana too)."""

@@ -42,10 +42,57 @@ def test_out_of_scope_and_near_misses_get_no_answer(kb, question):
     assert len(answer.related) <= 3
 
 
-@pytest.mark.parametrize("question", ["こんにちは", "おはようございます！", "ありがとう", "？？？"])
+@pytest.mark.parametrize("question", ["こんにちは", "おはようございます！", "ありがとう"])
 def test_greetings_get_help(kb, question):
     answer = ask(kb, question)
     assert answer.kind == "help" and "個人番号" in answer.message and not answer.hits
+
+
+@pytest.mark.parametrize("question", ["a", "1", "F", "？？？", "12345", "ｘ", "。。。"])
+def test_meaningless_input_is_asked_for_more_never_answered(kb, question):
+    answer = ask(kb, question)
+    assert answer.kind == "too_short" and answer.entry is None
+    assert answer.message.startswith("もう少し詳しく入力してください")
+
+
+@pytest.mark.parametrize("question", ["保険", "ほけん", "カード", "マイナンバー", "申請"])
+def test_a_lone_broad_word_is_asked_for_more_with_candidates(kb, question):
+    answer = ask(kb, question)
+    assert answer.kind == "too_short" and answer.entry is None and answer.message.startswith("もう少し詳しく")
+
+
+@pytest.mark.parametrize("question", [
+    "How do I apply for a My Number card?", "Can someone steal my insurance data", "Where can I get help please",
+])
+def test_questions_without_japanese_are_told_answers_are_in_japanese(kb, question):
+    answer = ask(kb, question)
+    assert answer.kind == "not_japanese" and answer.entry is None
+    assert "日本語" in answer.message and "保険企画課" in answer.contact
+
+
+@pytest.mark.parametrize("question, item", [
+    ("マイナ保険証を使うと、ほかの人になりすまされたりしませんか", "1"),
+    ("委託した会社から情報が漏れたら誰が責任を取るのですか", "3"),
+])
+def test_resident_paraphrases_are_answered(kb, question, item):
+    answer = ask(kb, question)
+    assert answer.kind == "answer" and answer.entry.source.item == item
+
+
+@pytest.mark.parametrize("question", [
+    "マイナンバーカードを申請したい",
+    "顔認証がうまくいかないときはどうすればいい",
+    "国民健康保険の保険料はいくら",
+    "保険証を紛失したときの再発行",
+])
+def test_procedure_questions_are_not_answered_with_a_policy_statement(kb, question):
+    assert ask(kb, question).kind == "no_answer"
+
+
+def test_the_answer_explains_its_decision(kb):
+    answer = ask(kb, "カードをなくしても保険の情報は漏れないの")
+    features = answer.extra["features"]
+    assert features["coverage"] > 0.8 and features["mismatch"] == 0 and 0.5 < answer.confidence <= 1
 
 
 def test_the_best_matching_sentence_is_marked(kb):

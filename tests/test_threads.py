@@ -5,9 +5,20 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-from kb import ask
+import pytest
+
+from kb import KnowledgeBase, ask, build_index, shared_encoder
 
 from .conftest import DEV_QUERIES, needs_shared
+
+
+@pytest.fixture(scope="module")
+def semantic_kb(tmp_path_factory, seed_content):
+    """The seed index with the packaged encoder's vectors: both signals in play."""
+    index_dir = tmp_path_factory.mktemp("threads")
+    assert shared_encoder() is not None
+    build_index(seed_content, index_dir, encoder=shared_encoder())
+    return KnowledgeBase.open(index_dir)
 
 def questions() -> list[str]:
     return [json.loads(line)["query"] for line in DEV_QUERIES.read_text("utf-8").splitlines() if line.strip()]
@@ -20,8 +31,9 @@ def outcome(kb, question: str) -> tuple:
 
 
 @needs_shared(DEV_QUERIES)
-def test_concurrent_answers_equal_serial_answers(kb):
-    asked = questions() * 4
+def test_concurrent_answers_equal_serial_answers(semantic_kb):
+    kb = semantic_kb
+    asked = questions() * 2
     serial = [outcome(kb, q) for q in asked]
     with ThreadPoolExecutor(max_workers=8) as pool:
         concurrent = list(pool.map(lambda q: outcome(kb, q), asked))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from kb import KBError
+from kb import KBError, semantic_status
 
 bp = Blueprint("health", __name__)
 
@@ -26,4 +26,4 @@ def readyz():
         return jsonify({"status": "not_ready", "message": "索引が読み込めていません。",
                         "rejected_versions": rejected}), 503
     return jsonify({"status": "ready", "index_version": kb.version, "built_at": kb.built_at,
-                    "entries": len(kb.entries), "rejected_versions": rejected})
+                    "entries": len(kb.entries), "semantic": semantic_status(), "rejected_versions": rejected})

@@ -1,0 +1,178 @@
+"""The first stage: every entry's analysed terms as sparse matrices, scored with numpy.
+
+Whoosh scores a 100-clause question one posting at a time in Python; here the same
+BM25F figures are computed once at build time and stored as one sparse matrix
+(entries × terms), so a question's lexical score is one column slice and one
+matrix-vector product. A second matrix holds which words and word parts each entry
+contains, so coverage (search.py) is computed for many candidates at once.
+
+Columns are namespaced: ``w:`` content words (and their A sub-units), ``b:`` character
+bigrams, ``r:`` reading bigrams of words (kana-only questions). Field weights are baked
+in at build time: a word in the question counts 3×, in an editor's alternate 2.5×,
+in the answer 1×.
+"""
+from __future__ import annotations
+
+import json
+import math
+from array import array
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from .analysis import analyze, char_bigrams, reading_bigrams, text_reading_bigrams
+from .textnorm import normalize
+
+K1, B = 1.2, 0.75  # the usual BM25 constants (Whoosh's too)
+WORD_FIELDS = {"question": 3.0, "alternates": 2.5, "answer": 1.0}
+BIGRAM_FIELDS = {"question": 0.6, "alternates": 0.6, "answer": 0.2}
+READING_FIELD_BOOST = 1.0
+COMMON_BIGRAM_SHARE = 0.2  # a bigram in more entries than this says nothing: not scored
+WORD, PART = 1, 2  # codes in the containment matrix
+SCORES_FILE, HOLDS_FILE, VOCAB_FILE = "lexical.npz", "holds.npz", "vocab.json"
+
+
+def _field_tokens(text: str) -> tuple[list[str], list[str], list[str], set[str], set[str]]:
+    """(word tokens, bigram tokens, reading tokens, words, parts) of one field's text."""
+    morphs = analyze(text)
+    words, tokens, readings = set(), [], []
+    subs: set[str] = set()
+    for m in morphs:
+        tokens.append("w:" + m.term)
+        words.add(m.term)
+        for sub in m.subterms:
+            if sub != m.term:
+                tokens.append("w:" + sub)
+                subs.add(sub)
+        readings += ["r:" + g for g in reading_bigrams(m.reading)]
+    bigrams = ["b:" + g for g, _, _ in char_bigrams(normalize(text))]
+    return tokens, bigrams, readings, words, subs
+
+
+class LexicalBuilder:
+    """Collects entries' terms one by one; `write` turns them into the stored matrices."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.fields: dict[str, tuple[array, array, array, array]] = {}  # rows, cols, tf, length
+        self.holds = (array("i"), array("i"), array("b"))  # rows, cols, WORD|PART
+        self.rows = 0
+
+    def _id(self, term: str) -> int:
+        return self.vocab.setdefault(term, len(self.vocab))
+
+    def _add_field(self, name: str, row: int, tokens: list[str]) -> None:
+        rows, cols, tfs, lengths = self.fields.setdefault(name, (array("i"), array("i"), array("f"), array("f")))
+        counts: dict[int, int] = {}
+        for token in tokens:
+            col = self._id(token)
+            counts[col] = counts.get(col, 0) + 1
+        for col, tf in counts.items():
+            rows.append(row)
+            cols.append(col)
+            tfs.append(tf)
+        lengths.append(len(tokens))
+
+    def add(self, question: str, alternates: str, answer: str) -> None:
+        """Analyse one entry's three texts (each once) and remember their terms."""
+        row = self.rows
+        self.rows += 1
+        words: set[str] = set()
+        subs: set[str] = set()
+        readings: list[str] = []
+        for name, text in (("question", question), ("alternates", alternates), ("answer", answer)):
+            tokens, bigrams, field_readings, field_words, field_subs = _field_tokens(text)
+            self._add_field("w:" + name, row, tokens)
+            self._add_field("b:" + name, row, bigrams)
+            readings += field_readings
+            words |= field_words
+            subs |= field_subs
+        self._add_field("r:all", row, readings)
+        cross_readings = {"r:" + g for g in text_reading_bigrams("\n".join((question, alternates, answer)))}
+        rows, cols, codes = self.holds
+        for term, code in [*((t, WORD) for t in words), *((t, PART) for t in subs - words)]:
+            rows.append(row), cols.append(self._id("w:" + term)), codes.append(code)
+        for gram in cross_readings:
+            rows.append(row), cols.append(self._id(gram)), codes.append(WORD)
+
+    def write(self, target: Path) -> None:
+        """Store the BM25F score matrix, the containment matrix and the vocabulary."""
+        shape = (self.rows, len(self.vocab))
+        scores = sparse.csc_matrix(shape, dtype=np.float32)
+        boosts = {f"w:{k}": v for k, v in WORD_FIELDS.items()}
+        boosts |= {f"b:{k}": v for k, v in BIGRAM_FIELDS.items()}
+        boosts["r:all"] = READING_FIELD_BOOST
+        for name, (rows, cols, tfs, lengths) in self.fields.items():
+            scores = scores + boosts[name] * _bm25(np.frombuffer(rows, np.int32), np.frombuffer(cols, np.int32),
+                                                   np.frombuffer(tfs, np.float32), np.frombuffer(lengths, np.float32), shape)
+        scores = _drop_common_bigrams(scores.tocsc(), self.vocab)
+        sparse.save_npz(target / SCORES_FILE, scores.astype(np.float32))
+        rows, cols, codes = (np.frombuffer(a, t) for a, t in zip(self.holds, (np.int32, np.int32, np.int8)))
+        holds = sparse.csr_matrix((codes, (rows, cols)), shape=shape, dtype=np.int8)
+        sparse.save_npz(target / HOLDS_FILE, holds)
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)
+        (target / VOCAB_FILE).write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
+
+
+def _bm25(rows, cols, tfs, lengths, shape) -> sparse.csc_matrix:
+    """Per-(entry, term) BM25 contributions of one field."""
+    n = shape[0]
+    df = np.bincount(cols, minlength=shape[1]).astype(np.float32)
+    idf = np.log1p((n - df + 0.5) / (df + 0.5))
+    average = max(float(lengths.mean()), 1.0) if len(lengths) else 1.0
+    norm = K1 * (1 - B + B * lengths[rows] / average)
+    values = idf[cols] * tfs * (K1 + 1) / (tfs + norm)
+    return sparse.csc_matrix((values.astype(np.float32), (rows, cols)), shape=shape)
+
+
+def _drop_common_bigrams(scores: sparse.csc_matrix, vocab: dict[str, int]) -> sparse.csc_matrix:
+    """Zero the columns of bigrams most entries hold (です, ます): many postings, no signal."""
+    df = np.diff(scores.indptr)
+    limit = max(COMMON_BIGRAM_SHARE * scores.shape[0], 50)
+    common = [col for term, col in vocab.items() if term.startswith("b:") and df[col] > limit]
+    if common:
+        keep = np.ones(scores.shape[1], np.float32)
+        keep[common] = 0
+        scores = scores @ sparse.diags(keep)
+        scores.eliminate_zeros()
+    return scores.tocsc()
+
+
+class LexicalIndex:
+    """The stored matrices of one index version, opened read-only."""
+
+    def __init__(self, path: Path):
+        self.scores: sparse.csc_matrix = sparse.load_npz(path / SCORES_FILE).tocsc()
+        self.holds: sparse.csr_matrix = sparse.load_npz(path / HOLDS_FILE).tocsr()
+        terms = json.loads((path / VOCAB_FILE).read_text("utf-8"))
+        self.vocab = {term: col for col, term in enumerate(terms)}
+        self.size = self.scores.shape[0]
+        self.df = np.bincount(self.holds.indices, minlength=self.holds.shape[1])
+
+    def score(self, clauses: dict[str, float]) -> np.ndarray:
+        """Σ weight × BM25F over the clauses' terms, for every entry (0 where none)."""
+        cols = [self.vocab[t] for t in clauses if t in self.vocab]
+        if not cols:
+            return np.zeros(self.size, np.float32)
+        weights = np.fromiter((clauses[t] for t in clauses if t in self.vocab), np.float32, len(cols))
+        return self.scores[:, cols] @ weights
+
+    def doc_freq(self, term: str) -> int:
+        """How many entries hold `term` (word or word part)."""
+        col = self.vocab.get("w:" + term)
+        return int(self.df[col]) if col is not None else 0
+
+    def holding(self, rows: np.ndarray, terms: list[str]) -> np.ndarray:
+        """(len(rows) × len(terms)) codes: WORD, PART or 0 for each candidate and term."""
+        cols = [self.vocab.get(t, -1) for t in terms]
+        known = [i for i, c in enumerate(cols) if c >= 0]
+        out = np.zeros((len(rows), len(terms)), np.int8)
+        if known and len(rows):
+            out[:, known] = self.holds[rows][:, [cols[i] for i in known]].toarray()
+        return out
+
+
+def idf(n: int, df: float) -> float:
+    """Rarity of a term held by `df` of `n` entries (coverage's word weight)."""
+    return math.log((n + 1) / (df + 0.5))

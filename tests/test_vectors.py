@@ -1,0 +1,118 @@
+"""Entry vectors: stored with each index version, cached by text across rebuilds."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from kb.encoder import Encoder
+from kb.indexer import build_index, current_version_path
+from kb.search import KnowledgeBase
+from kb.vectors import EntryVectors
+
+from .conftest import CONTENT
+from .encoder_fixtures import save_tiny_model
+
+
+class CountingEncoder(Encoder):
+    """A vector per text from its hash; remembers every text it was asked to embed."""
+
+    name = "counting-test-encoder"
+    dim = 16
+    asymmetric = False  # one vector per text; see the kinds test for e5-like encoders
+
+    def __init__(self):
+        self.embedded: list[str] = []
+
+    def _encode(self, texts, query):
+        self.embedded += texts
+        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest()[: self.dim], np.uint8) for t in texts]
+        vectors = np.array(rows, np.float32) - 127.5
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _with_question(content, index, question):
+    entries = list(content.entries)
+    entries[index] = dataclasses.replace(entries[index], question=question)
+    return dataclasses.replace(content, entries=tuple(entries))
+
+
+def test_a_rebuild_embeds_only_the_changed_entry(tmp_path, seed_content):
+    encoder = CountingEncoder()
+    build_index(seed_content, tmp_path, encoder=encoder)
+    texts = sum(1 + len(e.alternates) for e in seed_content.entries)
+    assert len(encoder.embedded) == texts
+    encoder.embedded.clear()
+    build_index(seed_content, tmp_path, encoder=encoder)
+    assert encoder.embedded == []
+    build_index(_with_question(seed_content, 3, "保険証をなくしたときは"), tmp_path, encoder=encoder)
+    assert encoder.embedded == ["保険証をなくしたときは"]
+
+
+def test_an_asymmetric_model_stores_each_text_as_query_and_as_passage(tmp_path, seed_content):
+    encoder = CountingEncoder()
+    encoder.asymmetric = True
+    build_index(seed_content, tmp_path, encoder=encoder)
+    texts = sum(1 + len(e.alternates) for e in seed_content.entries)
+    assert len(encoder.embedded) == 2 * texts
+    assert EntryVectors.open(current_version_path(tmp_path)).kinds == ("query", "passage")
+
+
+def test_an_entry_scores_its_best_wording(tmp_path, seed_content):
+    encoder = CountingEncoder()
+    build_index(seed_content, tmp_path, encoder=encoder)
+    vectors = EntryVectors.open(current_version_path(tmp_path))
+    entry = next(e for e in seed_content.entries if e.alternates)
+    query = encoder.encode_queries([entry.alternates[-1]])[0]
+    scores = vectors.similarities(query)
+    assert scores.shape == (len(seed_content.entries),)
+    assert vectors.entry_ids[int(np.argmax(scores))] == entry.id
+    assert scores.max() == pytest.approx(1.0, abs=1e-5)
+
+
+def test_the_knowledge_base_opens_its_vectors_memory_mapped(tmp_path, seed_content):
+    build_index(seed_content, tmp_path, encoder=CountingEncoder())
+    kb = KnowledgeBase.open(tmp_path)
+    try:
+        assert kb.vectors.model == "counting-test-encoder"
+        assert kb.vectors.entry_ids == list(kb.entries)
+        assert isinstance(kb.vectors._matrix, np.memmap)
+    finally:
+        kb.close()
+
+
+def test_without_an_encoder_the_index_has_no_vectors(kb):
+    assert kb.vectors is None
+
+
+def test_kb_build_stores_the_chosen_model_s_vectors(tmp_path):
+    model = save_tiny_model(tmp_path / "model")
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "--content", str(CONTENT), "--index", str(tmp_path / "ix"),
+                                  "--semantic", f"dir:{model}"])
+    assert result.exit_code == 0, result.output
+    assert "semantic signal on: local/model/" in result.output
+    assert EntryVectors.open(current_version_path(tmp_path / "ix")).model.startswith("local/model/")
+    result = runner.invoke(main, ["build", "--content", str(CONTENT), "--index", str(tmp_path / "ix"),
+                                  "--semantic", "off"])
+    assert "semantic signal off" in result.output
+    assert EntryVectors.open(current_version_path(tmp_path / "ix")) is None
+
+
+def test_kb_refuses_an_unknown_semantic_choice(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--index", str(tmp_path), "--semantic", "bert"])
+    assert result.exit_code == 2 and "off, on, e5, use or dir:" in result.output
+
+
+def test_each_kind_of_text_is_scored_on_its_own():
+    rows = [(0, "query"), (1, "query"), (1, "query"), (0, "passage")]
+    matrix = np.array([[1, 0], [0, 1], [0.6, 0.8], [0, 1]], np.float32)
+    vectors = EntryVectors(matrix, rows, "m", ["a", "b"])
+    assert vectors.kinds == ("query", "passage")
+    assert vectors.similarities(np.array([1, 0]), "query").tolist() == pytest.approx([1.0, 0.6])
+    assert vectors.similarities(np.array([1, 0]), "passage").tolist() == [0.0, -1.0]
+    assert vectors.similarities(np.array([1, 0])).tolist() == pytest.approx([0.5, -0.2])
