@@ -1,7 +1,7 @@
 """Load test: /api/ask under gunicorn on 127.0.0.1, steady and during an index rebuild.
 
-    python bench/load.py [--corpus seed|amagasaki] [--seconds 10] [--concurrency 8] [--workers 2]
-                         [--worker-class gthread|sync] [--no-preload]
+    python bench/load.py [--corpus seed|amagasaki] [--semantic on|off] [--seconds 10] [--concurrency 8]
+                         [--workers 2] [--worker-class gthread|sync] [--no-preload]
 
 Starts gunicorn with the Procfile's settings (gunicorn.conf.py) on a free loopback port
 with a freshly built index of the seed content, or of the 1,786 Amagasaki FAQs, then runs
@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kb.encoder import load_encoder  # noqa: E402
 from kb.indexer import build_index  # noqa: E402
 from kb.ingest import load_content  # noqa: E402
 
@@ -62,9 +63,11 @@ def corpus_sources(corpus: str) -> list[Path]:
     return [AMAGASAKI] if corpus == "amagasaki" else [ROOT / "content"]
 
 
-def build_corpus(corpus: str, index_dir: Path) -> Path:
-    """Build the named corpus into `index_dir`; the version folder."""
-    build_index(load_content(corpus_sources(corpus)), index_dir)
+def build_corpus(corpus: str, index_dir: Path, semantic: str = "off") -> Path:
+    """Build the named corpus into `index_dir` (with the entries' vectors when `semantic`
+    is not "off", as `kb build` does); the version folder."""
+    encoder = load_encoder(semantic) if semantic != "off" else None
+    build_index(load_content(corpus_sources(corpus)), index_dir, encoder=encoder)
     return (index_dir / "current").resolve()
 
 
@@ -156,16 +159,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--corpus", choices=["seed", "amagasaki"], default="seed",
                         help="seed content (9 entries) or the 1,786 Amagasaki FAQs")
+    parser.add_argument("--semantic", choices=["on", "off"], default="on",
+                        help="the semantic signal (vectors built, KB_SEMANTIC for the server) or lexical only")
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
     parser.add_argument("--no-preload", action="store_true", help="each worker opens the index itself")
     args = parser.parse_args()
     asked = questions()
     with tempfile.TemporaryDirectory() as tmp:
         content = load_content(corpus_sources(args.corpus))
-        build_index(content, Path(tmp) / "index")
+        encoder = load_encoder(args.semantic) if args.semantic != "off" else None
+        build_index(content, Path(tmp) / "index", encoder=encoder)
         process, url = start_server(Path(tmp) / "index", Path(tmp) / "load.sqlite3", args.workers,
                                     ["--worker-class", args.worker_class],
-                                    gunicorn_config(Path(tmp), not args.no_preload))
+                                    gunicorn_config(Path(tmp), not args.no_preload), {"KB_SEMANTIC": args.semantic})
         try:
             health = lambda i: url + "/healthz"  # noqa: E731
             ask = lambda i: urllib.request.Request(  # noqa: E731
@@ -179,7 +185,7 @@ def main() -> None:
 
             def rebuild_loop():
                 while not stop.is_set():
-                    builds.append(build_index(content, Path(tmp) / "index"))
+                    builds.append(build_index(content, Path(tmp) / "index", encoder=encoder))
 
             builder = threading.Thread(target=rebuild_loop)
             builder.start()
@@ -189,7 +195,7 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(timeout=15)
-    print(f"corpus {args.corpus} ({len(content.entries)} entries), {len(asked)} questions, {args.concurrency} client "
+    print(f"corpus {args.corpus} ({len(content.entries)} entries, semantic {args.semantic}), {len(asked)} questions, {args.concurrency} client "
           f"threads, {args.workers} {args.worker_class} workers{' (no preload)' if args.no_preload else ''}, "
           f"{args.seconds:.0f} s per phase; {len(builds)} index versions published during 'rebuild'")
     print(f"{'phase':<10}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
