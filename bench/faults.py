@@ -236,7 +236,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = Path(tmp) / "index"
-        build_corpus(args.corpus, index_dir)
+        build_corpus(args.corpus, index_dir, "on")  # the product default: semantic signal on
         for name, run in FAULTS.items():
             if args.skip_postgres and "PostgreSQL" in name:
                 continue
