@@ -34,7 +34,8 @@ def ask():
     body = json_object()
     masked = checked_text(body.get("question"))
     kb = knowledge_base()
-    result = decide(kb, masked.search_text, current_app.config["ANSWER_THRESHOLD"])
+    with current_app.extensions["kb_index"].ranking:
+        result = decide(kb, masked.search_text, current_app.config["ANSWER_THRESHOLD"])
     records().add_question(masked.text, result.kind, result.entry.id if result.entry else None,
                            result.confidence, kb.version)
     log.info("ask outcome=%s entry=%s", result.kind, result.entry.id if result.entry else "-")
@@ -55,7 +56,10 @@ def search():
     kb = knowledge_base()
     topic = request.args.get("topic") or None
     document = request.args.get("document") or None
-    return jsonify(present.search_view(kb, masked, topic, document, _page()))
+    page = _page()
+    with current_app.extensions["kb_index"].ranking:
+        view = present.search_view(kb, masked, topic, document, page)
+    return jsonify(view)
 
 
 @bp.get("/suggest")

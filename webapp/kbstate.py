@@ -38,6 +38,10 @@ class IndexHolder:
         self._path: Path | None = None
         self.rejected: dict[str, str] = {}  # version folder name → why it was not served
         self._lock = threading.Lock()
+        # Ranking is CPU work: one question at a time per process, as with sync workers.
+        # More at once only thrash two cores (the encoder runs outside the GIL); the other
+        # threads are for clients that are slow to send or read.
+        self.ranking = threading.Lock()
 
     def get(self) -> KnowledgeBase:
         """The newest version that opened; IndexNotFound/IndexCorrupt if none ever did."""

@@ -25,7 +25,8 @@ def lookup():
     page = int(page)
     topic = request.args.get("topic") or None
     document = request.args.get("document") or None
-    view = present.search_view(kb, masked, topic, document, page)
+    with current_app.extensions["kb_index"].ranking:
+        view = present.search_view(kb, masked, topic, document, page)
     return render_template(
         "lookup.html", view=view, topics=kb.topics(), documents=list(kb.documents.values()),
         index_version=kb.version,
