@@ -7,7 +7,7 @@ import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "gthread"
+worker_class = "webapp.gunicorn_worker.MaskingThreadWorker"  # gthread; its own 400s masked
 threads = int(os.environ.get("WEB_THREADS", "4"))
 preload_app = True
 timeout = 30
@@ -15,7 +15,7 @@ graceful_timeout = 20
 keepalive = 5
 accesslog = "-"
 # No query strings (questions) in the access log; every line also passes the personal-data mask.
-access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss'
+access_log_format = '%(t)s "%(m)s %(U)s" status=%(s)s bytes=%(B)s time=%(L)ss'
 
 
 def post_fork(server, worker):

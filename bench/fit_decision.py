@@ -2,6 +2,7 @@
 
     python bench/fit_decision.py            # fit, print cross-validated figures, write the file
     python bench/fit_decision.py --dry-run  # fit and print only
+    python bench/fit_decision.py --semantic --amagasaki IX   # the model used with the encoder
 
 Labelled questions:
 - on the seed index: ../shared/eval/dev-queries.jsonl, bench/data/decision-questions.jsonl
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kb.answer import decision_features, is_broad, is_greeting, is_japanese, is_too_short  # noqa: E402
+from kb.encoder import load_encoder, semantic_status  # noqa: E402
 from kb.evaluate import read_queries  # noqa: E402
 from kb.indexer import build_index  # noqa: E402
 from kb.ingest import load_content  # noqa: E402
@@ -56,11 +58,12 @@ def labelled_rows(kb: KnowledgeBase, queries, group: str, force_negative: bool =
     return rows
 
 
-def collect(workdir: Path):
+def collect(workdir: Path, encoder, amagasaki: Path | None):
     seed = workdir / "seed"
-    build_index(load_content([ROOT / "content"]), seed)
-    amagasaki = workdir / "amagasaki"
-    build_index(load_content([LGFAQ / "faqs.jsonl", ROOT / "content" / "synonyms.txt"]), amagasaki)
+    build_index(load_content([ROOT / "content"]), seed, encoder=encoder)
+    if amagasaki is None:  # embedding 1,786 FAQs takes minutes: --amagasaki reuses a build
+        amagasaki = workdir / "amagasaki"
+        build_index(load_content([LGFAQ / "faqs.jsonl", ROOT / "content" / "synonyms.txt"]), amagasaki, encoder=encoder)
     seed_kb, amagasaki_kb = KnowledgeBase.open(seed), KnowledgeBase.open(amagasaki)
     lgfaq = read_queries(LGFAQ / "queries-dev.jsonl")
     rows = labelled_rows(seed_kb, read_queries(SHARED / "eval" / "dev-queries.jsonl"), "seed dev")
@@ -76,10 +79,17 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--semantic", action="store_true", help="fit the model used with the packaged encoder")
+    parser.add_argument("--amagasaki", type=Path, help="an index of the Amagasaki FAQs built with the same encoder")
     args = parser.parse_args()
+    variant = "semantic" if args.semantic else "lexical"
+    encoder = load_encoder("on") if args.semantic else None
+    if args.semantic and encoder is None:
+        sys.exit("the packaged encoder does not load: " + semantic_status())
+    features = FEATURES + ["semantic"] * args.semantic
     with tempfile.TemporaryDirectory() as tmp:
-        rows = collect(Path(tmp))
-    x = np.array([[f[name] for name in FEATURES] for _, _, f, _, _ in rows])
+        rows = collect(Path(tmp), encoder, args.amagasaki)
+    x = np.array([[f[name] for name in features] for _, _, f, _, _ in rows])
     y = np.array([label for *_, label, _ in rows])
     nouns = np.array([n for *_, n in rows])
     groups = np.array([g for g, *_ in rows])
@@ -109,12 +119,14 @@ def main() -> None:
             best = float(threshold)
     print("cells: share of right first hits answered / share of the rest refused")
     model.fit(x, y, sample_weight=weight)
-    weights = {name: round(float(w), 4) for name, w in zip(FEATURES, model.coef_[0])}
+    weights = {name: round(float(w), 4) for name, w in zip(features, model.coef_[0])}
     fitted = {"bias": round(float(model.intercept_[0]), 4), "weights": weights, "threshold": round(best, 2)}
     print("fitted:", json.dumps(fitted, ensure_ascii=False))
     if not args.dry_run:
-        data = {"command": "python bench/fit_decision.py", "fitted_on": __doc__.split("Labelled questions:")[1].split("A question")[0].strip(),
-                "features": FEATURES, "models": {"lexical": fitted}}
+        data = json.loads(OUT.read_text("utf-8"))
+        data["decision_command"] = "python bench/fit_decision.py [--semantic]"
+        data["decision_fitted_on"] = __doc__.split("Labelled questions:")[1].split("A question")[0].strip()
+        data["models"][variant] = {**fitted, "features": features}
         OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
         print("wrote", OUT.relative_to(ROOT))
 

@@ -39,6 +39,8 @@ from kb.indexer import build_index  # noqa: E402
 from kb.ingest import load_content  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+WORKER_CLASSES = {"gthread": "webapp.gunicorn_worker.MaskingThreadWorker",
+                  "sync": "webapp.gunicorn_worker.MaskingSyncWorker"}
 AMAGASAKI = SHARED / "corpora" / "localgovfaq-amagasaki" / "faqs.jsonl"
 FALLBACK_QUESTIONS = ["マイナンバーカードを落としたら保険の情報がもれる？", "ＨＤＤはどうやって処分していますか",
                       "住民票の写しはどこで取れますか", "こんにちは", "委託先で漏洩があったときの対処は"]
@@ -170,7 +172,7 @@ def main() -> None:
         encoder = load_encoder(args.semantic) if args.semantic != "off" else None
         build_index(content, Path(tmp) / "index", encoder=encoder)
         process, url = start_server(Path(tmp) / "index", Path(tmp) / "load.sqlite3", args.workers,
-                                    ["--worker-class", args.worker_class],
+                                    ["--worker-class", WORKER_CLASSES[args.worker_class]],
                                     gunicorn_config(Path(tmp), not args.no_preload), {"KB_SEMANTIC": args.semantic})
         try:
             health = lambda i: url + "/healthz"  # noqa: E731

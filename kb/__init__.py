@@ -3,13 +3,19 @@
 Never imports Flask; the web app uses only the names below."""
 from .answer import Answer, SentenceMark, ask, is_greeting
 from .config import SETTINGS, setting
+from .curation import Publication, publish_alternate
+from .editorial import (create_editorial_tables, finish_edit, get_edit, is_editor, is_editor_password, recent_edits,
+                        record_edit, set_editor_password)
 from .encoder import Encoder, semantic_status, shared_encoder
+from .furigana import furigana
 from .errors import ContentError, IndexCorrupt, IndexNotFound, KBError
+from .gaps import Gap, group_unanswered
 from .indexer import build_index, current_version_path
 from .ingest import Content, load_content
 from .models import Document, Entry, Related, Source
 from .output import answer_record, entry_record
 from .privacy import PRIVACY_NOTICE, Masked, mask_personal_data
+from .reports import Period, daily_outcomes, last_days, most_asked_entries, most_unhelpful_entries, unanswered_questions
 from .search import Hit, KnowledgeBase
 from .snippets import answer_snippet, highlighted
 from .versioncheck import verify_version
@@ -18,6 +24,7 @@ __all__ = [
     "Answer", "SentenceMark", "ask", "is_greeting",
     "SETTINGS", "setting",
     "Encoder", "semantic_status", "shared_encoder",
+    "furigana",
     "ContentError", "IndexCorrupt", "IndexNotFound", "KBError",
     "build_index", "current_version_path",
     "Content", "load_content",
@@ -27,4 +34,10 @@ __all__ = [
     "Hit", "KnowledgeBase",
     "answer_snippet", "highlighted",
     "verify_version",
+    # editors (issue #11)
+    "Publication", "publish_alternate",
+    "create_editorial_tables", "finish_edit", "get_edit", "is_editor", "is_editor_password", "recent_edits",
+    "record_edit", "set_editor_password",
+    "Gap", "group_unanswered",
+    "Period", "daily_outcomes", "last_days", "most_asked_entries", "most_unhelpful_entries", "unanswered_questions",
 ]

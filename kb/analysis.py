@@ -33,6 +33,7 @@ POS_WEIGHTS = {
     "副詞": 0.4,
 }
 _WORD_RUN_RE = re.compile(r"\w+")
+SENTENCE_RE = re.compile(r"[^。！？!?\n]+[。！？!?」』）)]*")
 _local = threading.local()
 
 
@@ -129,6 +130,11 @@ def analyze(text: str) -> tuple[Morph, ...]:
             )
         )
     return tuple(morphs)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`; a line break ends a sentence too."""
+    return [(m.start(), m.end()) for m in SENTENCE_RE.finditer(text) if m.group().strip()]
 
 
 def reading_bigrams(reading: str) -> list[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .analysis import entry_terms
+from .analysis import SENTENCE_RE, entry_terms
 from .decision import features, load_model
 from .models import Entry
 from .query import ParsedQuery
@@ -38,7 +38,6 @@ TOO_SHORT_TEXT = ("もう少し詳しく入力してください。"
                   "「マイナンバーカードをなくしたら保険の情報はもれる？」のように、文章で質問してください。")
 NOT_JAPANESE_TEXT = "回答は日本語で公表されています。日本語で質問してください。"
 _JAPANESE_RE = re.compile(r"[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
-_SENTENCE_RE = re.compile(r"[^。！？!?]+[。！？!?」』）)]*")
 _PUNCT_RE = re.compile(r"[\s!！?？。、,.・ー〜~]+")
 
 
@@ -106,8 +105,8 @@ def ask(kb: KnowledgeBase, question: str, threshold: float | None = None) -> Ans
     if is_broad(parsed, hits):
         return Answer(kind="too_short", question=question, related=_related(hits), hits=tuple(hits),
                       message=TOO_SHORT_TEXT)
-    model = load_model("lexical")
     inputs = decision_features(kb, parsed, hits)
+    model = load_model("semantic" if "semantic" in inputs else "lexical")
     probability = model.probability(inputs) if best else 0.0
     if best and best.noun_matches > 0 and probability >= (model.threshold if threshold is None else threshold):
         return Answer(
@@ -153,6 +152,7 @@ def decision_features(kb: KnowledgeBase, parsed: ParsedQuery, hits: list[Hit]) -
         second_coverage=hits[1].coverage if len(hits) > 1 else 0.0,
         entry_text=entry.answer_text,
         scale=math.log(len(kb.entries) + 1),
+        semantic=hits[0].similarity,
     )
 
 
@@ -180,7 +180,7 @@ def best_sentence(entry: Entry, parsed: ParsedQuery, weight=lambda word: word.we
     rare words counting more); the first one on ties."""
     best, best_score = None, 0.0
     for index, paragraph in enumerate(entry.answer):
-        for match in _SENTENCE_RE.finditer(paragraph):
+        for match in SENTENCE_RE.finditer(paragraph):
             terms = entry_terms(match.group())
             score = sum(
                 weight(w) for w in parsed.words

@@ -10,14 +10,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import config
 from .answer import ask as answer_question
+from .changes import compare_with_index
 from .encoder import choose_semantic, semantic_status, shared_encoder
 from .errors import KBError
+from .editorial import create_editorial_tables, set_editor_password
 from .evaluate import evaluate, read_queries
+from .gaps import group_unanswered
 from .indexer import build_index
 from .ingest import load_content
 from .output import answer_record, batch_record
 from .records import Records
+from .reports import last_days, unanswered_questions
 from .search import KnowledgeBase
+from .synonyms import parse_synonyms
 
 INDEX_OPTION = click.option(
     "--index", "index_dir", type=click.Path(path_type=Path), default=None,
@@ -67,11 +72,18 @@ def main() -> None:
 @click.option("--content", "content", multiple=True, type=click.Path(path_type=Path),
               help="content folder or file; repeat for several [default: $KB_CONTENT_DIR or content/]")
 @INDEX_OPTION
+@click.option("--check", is_flag=True, help="parse and validate only; print what a build would change, touch nothing")
 @SEMANTIC_OPTION
-def build(content: tuple[Path, ...], index_dir: Path | None) -> None:
+def build(content: tuple[Path, ...], index_dir: Path | None, check: bool) -> None:
     """Parse the content and switch the index to a freshly built version."""
     sources = content or (Path(config.setting("CONTENT_DIR")),)
     loaded = load_content(sources)
+    for note in loaded.notes:
+        click.echo(f"note: {note}", err=True)
+    if check:
+        parse_synonyms(loaded.synonyms_text)
+        _print_changes(compare_with_index(loaded, _index_dir(index_dir)), len(loaded.entries))
+        return
     total = len(loaded.entries)
     encoder = shared_encoder()
     with click.progressbar(length=total, label=f"indexing {total} entries", file=sys.stderr) as bar:
@@ -79,6 +91,19 @@ def build(content: tuple[Path, ...], index_dir: Path | None) -> None:
                               encoder=encoder)
     click.echo(f"built {version}: {total} entries from {len(loaded.documents)} document(s) → {_index_dir(index_dir)}"
                f"; semantic signal {semantic_status()}")
+
+
+def _print_changes(changes, total: int) -> None:
+    against = changes.current_version or "no index yet"
+    click.echo(f"check passed: {total} entries; compared with {against}:")
+    for label, ids in (("added", changes.added), ("removed", changes.removed), ("changed", changes.changed)):
+        click.echo(f"  {label:<8}{len(ids)}")
+        for entry_id in ids:
+            click.echo(f"    {entry_id}")
+    if changes.synonyms_changed:
+        click.echo("  synonym rules changed")
+    if changes.is_empty:
+        click.echo("  nothing would change")
 
 
 @main.command()
@@ -140,23 +165,62 @@ def purge(database: str | None, days: int | None) -> None:
     click.echo(f"deleted {deleted['questions']} question and {deleted['feedback']} feedback record(s) older than {days} days")
 
 
+DATABASE_OPTION = click.option("--database", default=None,
+                               help="SQLAlchemy URL [default: $KB_DATABASE_URL or sqlite:///instance/kb.sqlite3]")
+
+
 @main.command()
-@click.option("--database", default=None, help="SQLAlchemy URL [default: $KB_DATABASE_URL or sqlite:///instance/kb.sqlite3]")
+@DATABASE_OPTION
 @click.option("--days", type=click.IntRange(min=1), default=30, show_default=True, help="look this many days back")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="at most this many questions")
-def unanswered(database: str | None, days: int, limit: int) -> None:
-    """Questions residents asked that got no answer (masked), most asked first."""
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="at most this many groups")
+@INDEX_OPTION
+def unanswered(database: str | None, days: int, limit: int, index_dir: Path | None) -> None:
+    """Questions residents asked that got no answer (masked), near-duplicates grouped, most asked first."""
     records = Records(database or config.setting("DATABASE_URL"))
     try:
-        rows = records.unanswered(days, limit)
+        asked = unanswered_questions(records.engine, last_days(days))
     except SQLAlchemyError as error:
         raise KBError(f"cannot read records in {records.url.split('@')[-1]}: {type(error).__name__}") from None
     finally:
         records.dispose()
-    if not rows:
+    if not asked:
         click.echo(f"no unanswered questions in the last {days} days")
-    for question, times, last in rows:
-        click.echo(f"{times:>4}×  {last:%Y-%m-%d}  {question}")
+        return
+    gaps = group_unanswered(_open(index_dir), asked, config.setting("ANSWER_THRESHOLD"))
+    open_gaps = [g for g in gaps if not g.answered_by][:limit]
+    for gap in open_gaps:
+        click.echo(f"{gap.count:>4}×  {gap.last:%Y-%m-%d}  {gap.question}")
+        for wording, times in gap.questions[1:]:
+            click.echo(f"{times:>10}×  {wording}")
+    closed = [g for g in gaps if g.answered_by]
+    if closed:
+        click.echo(f"answered by the current index now ({len(closed)} group(s)):")
+        for gap in closed:
+            click.echo(f"{gap.count:>4}×  {gap.last:%Y-%m-%d}  {gap.question}  → {gap.answered_by}")
+
+
+@main.group()
+def editor() -> None:
+    """Editors' accounts for the web app's /editor/ pages."""
+
+
+@editor.command("add")
+@click.argument("name")
+@DATABASE_OPTION
+@click.password_option(help="the password (asked twice when not given)")
+def editor_add(name: str, database: str | None, password: str) -> None:
+    """Add editor NAME, or set a new password for NAME (stored only as a salted hash)."""
+    records = Records(database or config.setting("DATABASE_URL"))
+    try:
+        create_editorial_tables(records.engine)
+        created = set_editor_password(records.engine, name, password)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="password") from None
+    except SQLAlchemyError as error:
+        raise KBError(f"cannot write to {records.url.split('@')[-1]}: {type(error).__name__}") from None
+    finally:
+        records.dispose()
+    click.echo(f"{'added editor' if created else 'new password for'} {name}")
 
 
 @main.command("eval")

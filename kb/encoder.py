@@ -15,6 +15,7 @@ import functools
 import json
 import logging
 import os
+import threading
 from abc import ABC, abstractmethod
 from importlib import metadata
 from pathlib import Path
@@ -49,13 +50,22 @@ class Encoder(ABC):
     dim: int
     asymmetric = True  # queries and passages are embedded differently (e5's "query: "/"passage: ")
 
+    _lock = threading.Lock()  # one text at a time: the engines keep state per model, and a
+    # gthread worker shares one model between its threads (one thread each: no speed lost)
+
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Vectors of residents' questions (and of texts compared with them as equals)."""
-        return self._encode(_capped(texts), query=True) if texts else np.zeros((0, self.dim), np.float32)
+        return self._encoded(texts, query=True)
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Vectors of texts that answer questions."""
-        return self._encode(_capped(texts), query=False) if texts else np.zeros((0, self.dim), np.float32)
+        return self._encoded(texts, query=False)
+
+    def _encoded(self, texts: list[str], query: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        with self._lock:
+            return self._encode(_capped(texts), query=query)
 
     @abstractmethod
     def _encode(self, texts: list[str], query: bool) -> np.ndarray:

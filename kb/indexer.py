@@ -6,6 +6,7 @@ Layout of an index folder:
     versions/<version>/lexical.npz   BM25F scores, entries × terms (kb/lexical.py)
     versions/<version>/holds.npz     which words and word parts each entry holds
     versions/<version>/vocab.json    the terms, in column order
+    versions/<version>/sentence_*    which words each answer sentence holds
     versions/<version>/entries.json  entries verbatim
     versions/<version>/meta.json     version, build time, documents, synonym rules
     versions/<version>/vectors.*     entry vectors of the semantic signal (kb/vectors.py)
@@ -35,7 +36,7 @@ from .schema import build_schema, document_fields
 from .synonyms import parse_synonyms
 from .vectors import write_vectors
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 CURRENT_LINK = "current"
 VERSIONS_DIR = "versions"
 KEEP_VERSIONS = 3  # the new one and two before it, for readers still holding them
@@ -92,7 +93,7 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
         for count, entry in enumerate(content.entries, 1):
             fields = document_fields(entry)
             # Analysed once here; Whoosh's tokenizers then read the same cached analysis.
-            lexical.add(fields["question"], fields["alternates"], fields["answer"])
+            lexical.add(fields["question"], fields["alternates"], fields["answer"], "\n".join(r.title for r in entry.related))
             writer.add_document(**fields)
             records.append(
                 {
@@ -118,6 +119,7 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
             "entry_count": total,
             "documents": [d.to_dict() for d in content.documents],
             "synonyms": content.synonyms_text,
+            "city": content.city,
         },
     )
 

@@ -21,16 +21,18 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from .analysis import analyze, char_bigrams, reading_bigrams, text_reading_bigrams
+from .analysis import analyze, char_bigrams, reading_bigrams, sentence_spans, text_reading_bigrams
 from .textnorm import normalize
 
 K1, B = 1.2, 0.75  # the usual BM25 constants (Whoosh's too)
-WORD_FIELDS = {"question": 3.0, "alternates": 2.5, "answer": 1.0}
+RELATED_BOOST = 0.5  # titles of the FAQs an answer links to: near paraphrases (localgovFAQ R@1 +0.007)
+WORD_FIELDS = {"question": 3.0, "alternates": 2.5, "answer": 1.0, "related": RELATED_BOOST}
 BIGRAM_FIELDS = {"question": 0.6, "alternates": 0.6, "answer": 0.2}
 READING_FIELD_BOOST = 1.0
 COMMON_BIGRAM_SHARE = 0.2  # a bigram in more entries than this says nothing: not scored
 WORD, PART = 1, 2  # codes in the containment matrix
 SCORES_FILE, HOLDS_FILE, VOCAB_FILE = "lexical.npz", "holds.npz", "vocab.json"
+SENTENCES_FILE, SENTENCE_STARTS_FILE = "sentence_holds.npz", "sentence_starts.npy"
 
 
 def _field_tokens(text: str) -> tuple[list[str], list[str], list[str], set[str], set[str]]:
@@ -57,6 +59,8 @@ class LexicalBuilder:
         self.vocab: dict[str, int] = {}
         self.fields: dict[str, tuple[array, array, array, array]] = {}  # rows, cols, tf, length
         self.holds = (array("i"), array("i"), array("b"))  # rows, cols, WORD|PART
+        self.sentence_holds = (array("i"), array("i"), array("b"))  # the same, one row per answer sentence
+        self.sentence_starts = array("i", [0])  # entry e's sentences are rows starts[e]..starts[e+1]
         self.rows = 0
 
     def _id(self, term: str) -> int:
@@ -74,21 +78,26 @@ class LexicalBuilder:
             tfs.append(tf)
         lengths.append(len(tokens))
 
-    def add(self, question: str, alternates: str, answer: str) -> None:
-        """Analyse one entry's three texts (each once) and remember their terms."""
+    def add(self, question: str, alternates: str, answer: str, related: str = "") -> None:
+        """Analyse one entry's texts (each once) and remember their terms. The titles of the
+        FAQs its answer links to (`related`) are scored but not held: they are not what
+        the entry says."""
         row = self.rows
         self.rows += 1
         words: set[str] = set()
         subs: set[str] = set()
         readings: list[str] = []
-        for name, text in (("question", question), ("alternates", alternates), ("answer", answer)):
+        for name, text in (("question", question), ("alternates", alternates), ("answer", answer), ("related", related)):
             tokens, bigrams, field_readings, field_words, field_subs = _field_tokens(text)
             self._add_field("w:" + name, row, tokens)
+            if name == "related":
+                continue
             self._add_field("b:" + name, row, bigrams)
             readings += field_readings
             words |= field_words
             subs |= field_subs
         self._add_field("r:all", row, readings)
+        self._add_sentences(answer)
         cross_readings = {"r:" + g for g in text_reading_bigrams("\n".join((question, alternates, answer)))}
         rows, cols, codes = self.holds
         for term, code in [*((t, WORD) for t in words), *((t, PART) for t in subs - words)]:
@@ -96,34 +105,56 @@ class LexicalBuilder:
         for gram in cross_readings:
             rows.append(row), cols.append(self._id(gram)), codes.append(WORD)
 
+    def _add_sentences(self, answer: str) -> None:
+        """Which words each answer sentence holds, from the answer's analysis (no new one):
+        an entry whose one sentence says all the question asks is a better answer."""
+        morphs = analyze(answer)
+        rows, cols, codes = self.sentence_holds
+        sentence = self.sentence_starts[-1]
+        for start, end in sentence_spans(answer):
+            inside = [m for m in morphs if start <= m.start < end]
+            words = {m.term for m in inside}
+            subs = {t for m in inside for t in m.subterms} - words
+            for term, code in [*((t, WORD) for t in words), *((t, PART) for t in subs)]:
+                rows.append(sentence), cols.append(self._id("w:" + term)), codes.append(code)
+            sentence += 1
+        self.sentence_starts.append(sentence)
+
     def write(self, target: Path) -> None:
         """Store the BM25F score matrix, the containment matrix and the vocabulary."""
         shape = (self.rows, len(self.vocab))
-        scores = sparse.csc_matrix(shape, dtype=np.float32)
         boosts = {f"w:{k}": v for k, v in WORD_FIELDS.items()}
         boosts |= {f"b:{k}": v for k, v in BIGRAM_FIELDS.items()}
         boosts["r:all"] = READING_FIELD_BOOST
-        for name, (rows, cols, tfs, lengths) in self.fields.items():
-            scores = scores + boosts[name] * _bm25(np.frombuffer(rows, np.int32), np.frombuffer(cols, np.int32),
-                                                   np.frombuffer(tfs, np.float32), np.frombuffer(lengths, np.float32), shape)
-        scores = _drop_common_bigrams(scores.tocsc(), self.vocab)
-        sparse.save_npz(target / SCORES_FILE, scores.astype(np.float32))
+        parts = [_bm25(*(np.frombuffer(a, t) for a, t in zip(arrays, (np.int32, np.int32, np.float32, np.float32))),
+                       shape, boosts[name]) for name, arrays in self.fields.items()]
+        self.fields.clear()  # one field's arrays at a time: the 100k-entry build stays small
+        rows, cols, values = (np.concatenate(column) for column in zip(*parts))
+        del parts
+        # one matrix from all fields at once: duplicates (a term in several fields) are summed
+        scores = sparse.csc_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
+        del rows, cols, values
+        sparse.save_npz(target / SCORES_FILE, _drop_common_bigrams(scores, self.vocab))
         rows, cols, codes = (np.frombuffer(a, t) for a, t in zip(self.holds, (np.int32, np.int32, np.int8)))
         holds = sparse.csr_matrix((codes, (rows, cols)), shape=shape, dtype=np.int8)
         sparse.save_npz(target / HOLDS_FILE, holds)
+        rows, cols, codes = (np.frombuffer(a, t) for a, t in zip(self.sentence_holds, (np.int32, np.int32, np.int8)))
+        sentences = sparse.csr_matrix((codes, (rows, cols)), shape=(self.sentence_starts[-1], shape[1]), dtype=np.int8)
+        sparse.save_npz(target / SENTENCES_FILE, sentences)
+        np.save(target / SENTENCE_STARTS_FILE, np.frombuffer(self.sentence_starts, np.int32))
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
         (target / VOCAB_FILE).write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
 
 
-def _bm25(rows, cols, tfs, lengths, shape) -> sparse.csc_matrix:
-    """Per-(entry, term) BM25 contributions of one field."""
+def _bm25(rows, cols, tfs, lengths, shape, boost: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, cols, boost × BM25 contribution) of one field's (entry, term) pairs."""
     n = shape[0]
     df = np.bincount(cols, minlength=shape[1]).astype(np.float32)
     idf = np.log1p((n - df + 0.5) / (df + 0.5))
     average = max(float(lengths.mean()), 1.0) if len(lengths) else 1.0
     norm = K1 * (1 - B + B * lengths[rows] / average)
-    values = idf[cols] * tfs * (K1 + 1) / (tfs + norm)
-    return sparse.csc_matrix((values.astype(np.float32), (rows, cols)), shape=shape)
+    values = boost * idf[cols] * tfs * (K1 + 1) / (tfs + norm)
+    return rows, cols, values.astype(np.float32)
 
 
 def _drop_common_bigrams(scores: sparse.csc_matrix, vocab: dict[str, int]) -> sparse.csc_matrix:
@@ -134,9 +165,9 @@ def _drop_common_bigrams(scores: sparse.csc_matrix, vocab: dict[str, int]) -> sp
     if common:
         keep = np.ones(scores.shape[1], np.float32)
         keep[common] = 0
-        scores = scores @ sparse.diags(keep)
+        scores.data *= np.repeat(keep, df)  # CSC: column j's values are data[indptr[j]:indptr[j+1]]
         scores.eliminate_zeros()
-    return scores.tocsc()
+    return scores
 
 
 class LexicalIndex:
@@ -149,6 +180,8 @@ class LexicalIndex:
         self.vocab = {term: col for col, term in enumerate(terms)}
         self.size = self.scores.shape[0]
         self.df = np.bincount(self.holds.indices, minlength=self.holds.shape[1])
+        self.sentences: sparse.csr_matrix = sparse.load_npz(path / SENTENCES_FILE).tocsr()
+        self.sentence_starts = np.load(path / SENTENCE_STARTS_FILE)
 
     def score(self, clauses: dict[str, float]) -> np.ndarray:
         """Σ weight × BM25F over the clauses' terms, for every entry (0 where none)."""
@@ -163,14 +196,22 @@ class LexicalIndex:
         col = self.vocab.get("w:" + term)
         return int(self.df[col]) if col is not None else 0
 
-    def holding(self, rows: np.ndarray, terms: list[str]) -> np.ndarray:
+    def holding(self, rows: np.ndarray, terms: list[str], matrix: sparse.csr_matrix | None = None) -> np.ndarray:
         """(len(rows) × len(terms)) codes: WORD, PART or 0 for each candidate and term."""
+        matrix = self.holds if matrix is None else matrix
         cols = [self.vocab.get(t, -1) for t in terms]
         known = [i for i, c in enumerate(cols) if c >= 0]
         out = np.zeros((len(rows), len(terms)), np.int8)
         if known and len(rows):
-            out[:, known] = self.holds[rows][:, [cols[i] for i in known]].toarray()
+            out[:, known] = matrix[rows][:, [cols[i] for i in known]].toarray()
         return out
+
+    def sentence_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the answer-sentence rows of these entries, the position in `rows` each belongs to)."""
+        starts, ends = self.sentence_starts[rows], self.sentence_starts[np.asarray(rows) + 1]
+        owners = np.repeat(np.arange(len(rows)), ends - starts)
+        sentences = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)]) if len(rows) else starts
+        return sentences.astype(np.int64), owners
 
 
 def idf(n: int, df: float) -> float:

@@ -19,6 +19,7 @@ class Document:
     period_start: str | None = None  # 募集期間 (ISO)
     period_end: str | None = None
     counts: dict = field(default_factory=dict)  # 提出者数, 意見総数 …
+    contact: dict = field(default_factory=dict)  # editors' お問い合わせ先: department, phone, hours, url
 
     def to_dict(self) -> dict:
         """Plain-dict form (JSON-ready)."""
@@ -59,6 +60,7 @@ class Entry:
     topics: tuple[str, ...] = ()
     related: tuple[Related, ...] = ()
     contact: tuple[str, ...] = ()  # お問い合わせ lines kept apart from the answer
+    heading: str | None = None  # an editor's short neutral title (the question may be an opinion)
 
     @property
     def answer_text(self) -> str:
@@ -82,4 +84,5 @@ class Entry:
             topics=tuple(data.get("topics", ())),
             related=tuple(Related(**r) for r in data.get("related", ())),
             contact=tuple(data.get("contact", ())),
+            heading=data.get("heading"),
         )

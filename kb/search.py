@@ -20,6 +20,7 @@ from .indexer import INDEX_FORMAT, VERSIONS_DIR, current_version_path
 from .lexical import PART, WORD, LexicalIndex, idf
 from .models import Document, Entry
 from .query import ParsedQuery, QueryWord, lexical_clauses, parse_query
+from .suggest import suggest_entries
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
 from .encoder import shared_encoder
@@ -69,6 +70,13 @@ def word_matches(word: QueryWord, holds: dict[str, np.ndarray]) -> np.ndarray:
     return match.astype(np.float32)
 
 
+def _best_first(rows: np.ndarray, scores: np.ndarray, count: int | None) -> np.ndarray:
+    """`rows` by descending score; only the first `count` when given (no full sort)."""
+    if count is not None and len(rows) > count:
+        rows = rows[np.argpartition(-scores[rows], count - 1)[:count]]
+    return rows[np.argsort(-scores[rows], kind="stable")]
+
+
 def _fold(text: str) -> str:
     """Normalised, kana folded to katakana, no spaces: for matching typed prefixes."""
     return to_katakana(normalize(text)).replace(" ", "")
@@ -107,6 +115,7 @@ class KnowledgeBase:
         self.built_at: str = meta["built_at"]
         self.documents = {d["id"]: Document(**d) for d in meta["documents"]}
         self.rules = parse_synonyms(meta["synonyms"])
+        self.city: dict = meta.get("city", {})  # curated.toml [city]: default contact, starters
         self.entries: dict[str, Entry] = {}
         self._ids: list[str] = []
         self._suggest_keys: dict[str, tuple[str, ...]] = {}
@@ -121,6 +130,8 @@ class KnowledgeBase:
         if len(self._ids) != self.lexical.size:
             raise IndexCorrupt(_index_dir(path), f"{path.name}: {len(self._ids)} entries, {self.lexical.size} rows")
         self._row = {entry_id: row for row, entry_id in enumerate(self._ids)}
+        self._topic_counts: dict[str, int] | None = None
+        self._masks: dict[tuple[str, str], np.ndarray] = {}  # filter → rows kept, built on first use
 
     @classmethod
     def open(cls, index_dir: Path | str) -> "KnowledgeBase":
@@ -134,25 +145,28 @@ class KnowledgeBase:
         """Nothing to release: the matrices are plain memory."""
 
     def topics(self) -> dict[str, int]:
-        """Every topic tag with how many entries carry it."""
-        counts: dict[str, int] = {}
-        for entry in self.entries.values():
-            for topic in entry.topics:
-                counts[topic] = counts.get(topic, 0) + 1
-        return dict(sorted(counts.items()))
+        """Every topic tag with how many entries carry it (counted once per version)."""
+        if self._topic_counts is None:
+            counts: dict[str, int] = {}
+            for entry in self.entries.values():
+                for topic in entry.topics:
+                    counts[topic] = counts.get(topic, 0) + 1
+            self._topic_counts = dict(sorted(counts.items()))
+        return dict(self._topic_counts)
 
     def parse(self, question: str) -> ParsedQuery:
         """The question analysed and expanded with this index's synonym rules."""
         return parse_query(question, self.rules)
 
     def search(self, question: str | ParsedQuery, limit: int | None = 10,
-               topic: str | None = None, document: str | None = None) -> list[Hit]:
-        """Entries for `question`, best first (optionally only one topic or document)."""
+               topic: str | None = None, document: str | None = None, semantic: bool = True) -> list[Hit]:
+        """Entries for `question`, best first (optionally only one topic or document;
+        `semantic=False` skips the encoder, for suggestions on every keystroke)."""
         parsed = question if isinstance(question, ParsedQuery) else self.parse(question)
         if not parsed.words and not parsed.bigrams:
             return []
         scores = self.lexical.score(lexical_clauses(parsed))
-        similarity = self.similarities(parsed.text)
+        similarity = self.similarities(parsed.text) if semantic else None
         keep = self._filter_mask(topic, document) if topic or document else None
         if keep is not None:
             scores = scores * keep
@@ -165,11 +179,12 @@ class KnowledgeBase:
         if not len(found):
             return []
         top = float(scores[found].max()) or 1.0
-        by_score = found[np.argsort(-scores[found], kind="stable")]
+        by_score = _best_first(found, scores, None if limit is None else max(limit, CANDIDATES))
         candidates = np.union1d(by_score[:CANDIDATES], ranked_by_meaning) if similarity is not None else by_score[:CANDIDATES]
         tail = by_score[~np.isin(by_score, candidates)]
         coverage, nouns = self.coverages(parsed, candidates)
-        ranked = fuse(coverage, scores[candidates] / top, None if similarity is None else similarity[candidates])
+        ranked = fuse(coverage, self.sentence_coverages(parsed, candidates), scores[candidates] / top,
+                      None if similarity is None else similarity[candidates])
         hits = [Hit(self.entries[self._ids[row]], float(score), float(c), float(n),
                     None if similarity is None else float(similarity[row]))
                 for row, score, c, n in zip(candidates, ranked, coverage, nouns)]
@@ -190,9 +205,22 @@ class KnowledgeBase:
         return self.vectors.similarities(encoder.encode_queries([text])[0])
 
     def _filter_mask(self, topic: str | None, document: str | None) -> np.ndarray:
-        keep = [(not topic or topic in e.topics) and (not document or e.source.document_id == document)
-                for e in (self.entries[i] for i in self._ids)]
-        return np.array(keep, np.float32)
+        keep = np.ones(len(self._ids), np.float32)
+        if topic:
+            keep *= self._mask("topic", topic, lambda e: topic in e.topics)
+        if document:
+            keep *= self._mask("document", document, lambda e: e.source.document_id == document)
+        return keep
+
+    def _mask(self, kind: str, value: str, wanted) -> np.ndarray:
+        """1 for the rows whose entry is `wanted`, built once per filter value (values
+        come from requests: an unknown one is not remembered)."""
+        known = self.topics() if kind == "topic" else self.documents
+        if value not in known:
+            return np.zeros(len(self._ids), np.float32)
+        if (kind, value) not in self._masks:
+            self._masks[kind, value] = np.array([wanted(self.entries[i]) for i in self._ids], np.float32)
+        return self._masks[kind, value]
 
     def idf(self, term: str) -> float:
         """How much finding `term` tells entries apart. A word no entry holds counts as
@@ -203,15 +231,26 @@ class KnowledgeBase:
         """Part-of-speech weight times rarity in this knowledge base."""
         return word.weight * self.idf(word.term)
 
-    def word_matches(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(each question word's weight, rows × words matrix of how far each entry holds it)."""
+    def word_matches(self, parsed: ParsedQuery, rows: np.ndarray, matrix=None) -> tuple[np.ndarray, np.ndarray]:
+        """(each question word's weight, rows × words matrix of how far each entry holds it;
+        rows of `matrix` instead when given, e.g. the answer sentences)."""
         weights = np.array([self.word_weight(w) for w in parsed.words], np.float32)
         if not len(parsed.words) or not len(rows):
             return weights, np.zeros((len(rows), len(parsed.words)), np.float32)
         needed = list(dict.fromkeys(t for w in parsed.words for t in word_keys(w)))
-        codes = self.lexical.holding(rows, needed)
+        codes = self.lexical.holding(rows, needed, matrix)
         column = {t: codes[:, i] for i, t in enumerate(needed)}
         return weights, np.stack([word_matches(w, column) for w in parsed.words], axis=1)
+
+    def sentence_coverages(self, parsed: ParsedQuery, rows: np.ndarray) -> np.ndarray:
+        """For each entry row: the best coverage of the question by one answer sentence."""
+        sentences, owners = self.lexical.sentence_rows(rows)
+        weights, matches = self.word_matches(parsed, sentences, self.lexical.sentences)
+        best = np.zeros(len(rows), np.float32)
+        total = float(weights.sum())
+        if total and len(sentences):
+            np.maximum.at(best, owners, matches @ weights / total)
+        return best
 
     def coverages(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each entry row: (weighted share of the question's words it holds, matched noun weight)."""
@@ -237,17 +276,9 @@ class KnowledgeBase:
         return float(coverage[0]), float(nouns[0])
 
     def suggest(self, text: str, limit: int = 8) -> list[Entry]:
-        """Questions that start with, or contain, what has been typed so far (kana too)."""
-        typed = _fold(text)
-        if not typed:
-            return []
-        ranked = []
-        for entry_id, keys in self._suggest_keys.items():
-            positions = [key.find(typed) for key in keys if typed in key]
-            if positions:
-                entry = self.entries[entry_id]
-                ranked.append((min(positions) > 0, len(entry.question), entry_id))
-        return [self.entries[entry_id] for *_, entry_id in sorted(ranked)[:limit]]
+        """Questions that start with or contain what has been typed (kana too), then what
+        search finds for it (synonyms, kana readings)."""
+        return suggest_entries(text, self._suggest_keys, self.entries, lambda t: self.search(t, limit=limit, semantic=False), limit)
 
     def highlight_spans(self, text: str, parsed: ParsedQuery) -> list[tuple[int, int]]:
         """Verbatim (start, end) spans of `text` that match the question's words."""

@@ -24,11 +24,11 @@ CACHE_DIR = "vector-cache"
 
 
 def entry_texts(entry: Entry, kinds: tuple[str, ...] = ("query",)) -> list[tuple[str, str]]:
-    """(kind, text) pairs embedded for an entry: its question and every alternate wording,
-    once per kind. Measured on localgovFAQ (bench/semantic.py): e5 does best with the mean of
+    """(kind, text) pairs embedded for an entry: its question, every alternate wording and
+    its editor's heading (a public comment's "question" is an opinion), once per kind. Measured on localgovFAQ (bench/semantic.py): e5 does best with the mean of
     both kinds (as "query: ", compared as equals, and as "passage: "); adding the answer's
     head gained little for many times the embedding time."""
-    texts = [text for text in (entry.question, *entry.alternates) if text.strip()]
+    texts = [text for text in dict.fromkeys((entry.question, *entry.alternates, entry.heading or "")) if text.strip()]
     return [(kind, text) for kind in kinds for text in texts]
 
 

@@ -75,7 +75,8 @@ def test_html_in_a_query_is_shown_as_text(client):
 def test_no_inline_script_in_pages(client):
     for path in ("/", f"/entries/{entry_id('1')}", "/widget-demo"):
         page = text_of(client.get(path))
-        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), path
+        # JSON-LD is a data block for search engines, never executed
+        assert not re.search(r"<script(?![^>]*\b(?:src=|type=\"application/ld\+json\"))[^>]*>", page), path
         assert not re.search(r"<[^>]+\son[a-z]+=", page), path  # no inline event handlers
 
 

@@ -121,11 +121,11 @@ def test_app_works_on_this_database(seed_index, database_url):
     records.dispose()
 
 
-def test_kb_unanswered_lists_what_residents_could_not_find(store, database_url):
+def test_kb_unanswered_lists_what_residents_could_not_find(store, database_url, seed_index):
     for question, outcome in [("粗大ごみの出し方", "no_answer"), ("粗大ごみの出し方", "no_answer"),
                               ("印鑑登録をしたい", "no_answer"), ("ＨＤＤの廃棄", "answer")]:
         store.add_question(question, outcome, None, 0.1, "v1")
-    result = CliRunner().invoke(main, ["unanswered", "--database", database_url])
+    result = CliRunner().invoke(main, ["unanswered", "--database", database_url, "--index", str(seed_index)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split()[0] == "2×" and lines[0].endswith("粗大ごみの出し方")

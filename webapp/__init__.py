@@ -45,8 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.extensions["kb_records"], purge_days=app.config["RETENTION_DAYS"])
     atexit.register(queue.close)  # gunicorn's worker_exit hook closes it too (gunicorn.conf.py)
 
-    from . import api, health, pages
+    from . import api, discovery, health, pages
     from .assets import register_asset_commands
+    from .editor import init_editor
     from .errors import register_error_handlers
     from .security import init_security
 
@@ -54,6 +55,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(discovery.bp)
+    init_editor(app)
     register_error_handlers(app)
     register_asset_commands(app)
     return app

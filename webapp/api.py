@@ -11,7 +11,7 @@ from kb import ask as decide
 
 from . import present
 from .errors import APIError
-from .requests import json_object, checked_text
+from .requests import checked_text, json_object, masked_param, masked_path_value
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -54,31 +54,52 @@ def search():
     """Ranked entries with highlighted snippets, total count and paging."""
     masked = checked_text(request.args.get("q", ""), "q", required=False)
     kb = knowledge_base()
-    topic = request.args.get("topic") or None
-    document = request.args.get("document") or None
+    topic, document = masked_param("topic"), masked_param("document")
     page = _page()
     with current_app.extensions["kb_index"].ranking:
         view = present.search_view(kb, masked, topic, document, page)
     return jsonify(view)
 
 
-@bp.get("/suggest")
+@bp.post("/suggest")
 def suggest():
-    """Questions to pick while typing (prefix and kana input)."""
-    masked = checked_text(request.args.get("q", ""), "q", required=False)
+    """Questions to pick while typing (prefix and kana input); the text travels in the
+    body, so no proxy or server log ever holds it."""
+    typed = json_object().get("q")
+    if not isinstance(typed, str):
+        raise APIError(422, "q は文字列で送ってください。")
+    if len(typed) > current_app.config["MAX_QUESTION_CHARS"]:  # as sent, control characters included
+        raise APIError(400, f"{current_app.config['MAX_QUESTION_CHARS']}文字以内で入力してください。", "too_long")
+    return _suggestions(checked_text(typed, "q", required=False))
+
+
+@bp.get("/suggest")
+def suggest_by_query_string():
+    """The same for the staff page, whose text is masked in our logs (not a proxy's)."""
+    return _suggestions(checked_text(request.args.get("q", ""), "q", required=False))
+
+
+def _suggestions(masked):
     kb = knowledge_base()
     found = kb.suggest(masked.search_text) if masked.search_text.strip() else []
-    return jsonify({"query": masked.text, "suggestions": [{"id": e.id, "question": e.question} for e in found]})
+    return jsonify({"query": masked.text, "suggestions": present.related_view(found)})
+
+
+@bp.get("/starters")
+def starters():
+    """What the widget offers before any question: starter questions and whom to ask."""
+    kb = knowledge_base()
+    return jsonify({"starters": list(kb.city.get("starters", ())), "contact_info": present.contact_view(kb, None)})
 
 
 @bp.get("/entries/<path:entry_id>")
 def entry(entry_id: str):
-    """One entry, verbatim, with its citation."""
+    """One entry, verbatim, with its citation (and ふりがな readings with ?furigana=1)."""
     kb = knowledge_base()
-    found = kb.entries.get(entry_id)
+    found = kb.entries.get(masked_path_value(entry_id))
     if found is None:
         raise APIError(404, "その項目は見つかりませんでした。")
-    return jsonify(present.entry_view(kb, found))
+    return jsonify(present.entry_view(kb, found, ruby=request.args.get("furigana") == "1"))
 
 
 @bp.get("/topics")

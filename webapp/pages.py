@@ -3,13 +3,12 @@
 They work without JavaScript; /static/lookup.js adds results-as-you-type and keys."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
-
-from kb import mask_personal_data
+from flask import Blueprint, abort, render_template, request
 
 from . import present
 from .api import knowledge_base
-from .requests import clean_text
+from .discovery import faq_page_data, public_url
+from .requests import masked_param, masked_path_value, truncated_text
 
 bp = Blueprint("pages", __name__)
 
@@ -17,14 +16,12 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def lookup():
     kb = knowledge_base()
-    limit = current_app.config["MAX_QUESTION_CHARS"]
-    masked = mask_personal_data(clean_text(request.args.get("q", ""))[:limit])
+    masked = truncated_text(request.args.get("q", ""))
     page = request.args.get("page", "1")
     if not (page.isascii() and page.isdigit() and 0 < int(page) <= 10_000):  # ² and ① are digits too
         abort(400)
     page = int(page)
-    topic = request.args.get("topic") or None
-    document = request.args.get("document") or None
+    topic, document = masked_param("topic"), masked_param("document")
     with current_app.extensions["kb_index"].ranking:
         view = present.search_view(kb, masked, topic, document, page)
     return render_template(
@@ -36,11 +33,20 @@ def lookup():
 @bp.get("/entries/<path:entry_id>")
 def entry(entry_id: str):
     kb = knowledge_base()
-    found = kb.entries.get(entry_id)
+    found = kb.entries.get(masked_path_value(entry_id))
     if found is None:
         abort(404)
-    related = [kb.entries[r.entry_id] for r in found.related if r.entry_id in kb.entries]
-    return render_template("entry.html", entry=present.entry_view(kb, found), related=related)
+    view = present.entry_view(kb, found)
+    canonical = public_url(request.path)
+    return render_template("entry.html", entry=view, related=_related(kb, found), canonical=canonical,
+                           blocks=present.answer_blocks(found.answer), structured_data=faq_page_data(view, canonical))
+
+
+def _related(kb, entry, limit: int = 5) -> list:
+    """The entry's own related links, then entries sharing a topic with it."""
+    linked = [kb.entries[r.entry_id] for r in entry.related if r.entry_id in kb.entries]
+    same_topic = [e for e in kb.entries.values() if e.id != entry.id and set(e.topics) & set(entry.topics)]
+    return list({e.id: e for e in linked + same_topic}.values())[:limit]
 
 
 @bp.get("/widget-demo")

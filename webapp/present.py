@@ -1,12 +1,19 @@
 """What entries and answers look like to clients: shared by the API and the pages."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from kb import Answer, Entry, KnowledgeBase, Masked, answer_record, answer_snippet, entry_record, highlighted
+from flask import current_app
+
+from kb import (Answer, Entry, KnowledgeBase, Masked, answer_record, answer_snippet, entry_record, furigana,
+                highlighted)
 
 PER_PAGE = 10
 RELATIVE_SCORE_FLOOR = 0.25  # hits scoring under this share of the best are noise
+NEAR_MATCHES = 3  # entries offered when a staff search finds nothing
+STALE_NOTICE = "公表から{years}年以上経っています。最新の情報は担当課にご確認ください。"
+CONTACT_FIELDS = ("department", "phone", "hours", "url")
 
 
 def japanese_date(iso: str | None) -> str | None:
@@ -15,6 +22,26 @@ def japanese_date(iso: str | None) -> str | None:
         return None
     day = date.fromisoformat(iso)
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def published_text(iso: str | None) -> str | None:
+    """2020-07-14 → 2020年7月公表."""
+    if not iso:
+        return None
+    day = date.fromisoformat(iso)
+    return f"{day.year}年{day.month}月公表"
+
+
+def is_stale(iso: str | None, years: int, today: date | None = None) -> bool:
+    """Published `years` years ago or more (29 February counts from 28 February)."""
+    if not iso:
+        return False
+    published, today = date.fromisoformat(iso), today or date.today()
+    try:
+        anniversary = published.replace(year=published.year + years)
+    except ValueError:
+        anniversary = published.replace(year=published.year + years, day=28)
+    return today >= anniversary
 
 
 def citation(kb: KnowledgeBase, entry: Entry) -> str:
@@ -30,42 +57,100 @@ def citation(kb: KnowledgeBase, entry: Entry) -> str:
     return "".join(parts)
 
 
-def entry_view(kb: KnowledgeBase, entry: Entry) -> dict:
-    """ENTRY plus its citation, readable date and a plain-text answer to copy."""
+def contact_view(kb: KnowledgeBase, document_id: str | None, lines: tuple[str, ...] = ()) -> dict | None:
+    """Whom to ask: the entry's own お問い合わせ lines, then the document's contact (editors'
+    or the department it names, with its page), else the city-wide default. Never mixed."""
+    document = kb.documents.get(document_id) if document_id else None
+    fields = {}
+    if document and document.contact:
+        fields = document.contact
+    elif document and document.department:
+        fields = {"department": f"{document.publisher or ''}{document.department}", "url": document.url}
+    elif kb.city.get("contact"):
+        fields = kb.city["contact"]
+    if not fields and not lines:
+        return None
+    return {**{key: fields.get(key) for key in CONTACT_FIELDS}, "lines": list(lines)}
+
+
+def related_view(entries) -> list[dict]:
+    """Related questions as buttons and links: id, question, editor's heading."""
+    return [{"id": e.id, "question": e.question, "heading": e.heading} for e in entries]
+
+
+def entry_view(kb: KnowledgeBase, entry: Entry, ruby: bool = False) -> dict:
+    """ENTRY plus citation, readable dates, age, contact and a plain-text answer to copy."""
     record = entry_record(entry)
+    years = current_app.config["STALE_YEARS"]
     record["citation"] = citation(kb, entry)
     record["source"]["date_text"] = japanese_date(entry.source.date)
     record["answer_text"] = entry.answer_text
     record["related"] = [r for r in record["related"] if r["entry_id"]]
+    record["is_overview"] = entry.source.item == "overview"
+    record["published_text"] = published_text(entry.source.date)
+    record["stale_notice"] = STALE_NOTICE.format(years=years) if is_stale(entry.source.date, years) else None
+    record["contact_info"] = contact_view(kb, entry.source.document_id, entry.contact)
+    if ruby:
+        record["answer_ruby"] = [[{"text": text, "ruby": reading} for text, reading in furigana(p)] for p in entry.answer]
     return record
 
 
 def answer_view(kb: KnowledgeBase, result: Answer, masked: Masked) -> dict:
-    """The /api/ask reply: the CLI's decision record, with the entry's citation added.
-    The question is echoed masked, never as typed."""
+    """The /api/ask reply: the CLI's decision record, with the entry's citation, the way
+    forward (contact, starter questions) added. The question is echoed masked, never as typed."""
+    best = result.entry or (result.hits[0].entry if result.hits else None)
     return {
         **answer_record(result),
         "question": masked.text,
         "answer": entry_view(kb, result.entry) if result.entry else None,
+        "related": related_view(result.related),
+        "contact_info": contact_view(kb, best.source.document_id if best else None,
+                                     result.entry.contact if result.entry else ()),
+        "starters": list(kb.city.get("starters", ())),
         "privacy_notice": masked.notice,
         "index_version": kb.version,
     }
 
 
+def answer_blocks(paragraphs) -> list[dict]:
+    """Paragraphs for a page: runs of tab-separated lines become one table."""
+    blocks: list[dict] = []
+    for text in paragraphs:
+        if "\t" not in text:
+            blocks.append({"text": text})
+        elif blocks and "rows" in blocks[-1]:
+            blocks[-1]["rows"].append(text.split("\t"))
+        else:
+            blocks.append({"rows": [text.split("\t")]})
+    return blocks
+
+
+def matched_words_only(parsed):
+    """The question with only its own words and whole one-word synonyms to mark: no parts
+    of longer words (確認 in 資格確認) lit up everywhere."""
+    words = [replace(w, subterms=(), expansions=[g for g in w.expansions if len(g) == 1]) for w in parsed.words]
+    return replace(parsed, words=words)
+
+
 def search_view(kb: KnowledgeBase, masked: Masked, topic: str | None, document: str | None, page: int) -> dict:
-    """A page of ranked entries with highlighted question and snippet."""
+    """A page of ranked entries, compact (heading or question, best sentence, matched words
+    marked) with the full text to expand; near matches and a contact when nothing is found."""
     text = masked.search_text.strip()
-    if text:
-        parsed = kb.parse(text)
+    parsed = kb.parse(text) if text else None
+    if parsed is not None:
         hits = kb.search(parsed, limit=None, topic=topic, document=document)
         floor = hits[0].score * RELATIVE_SCORE_FLOOR if hits else 0
         entries = [h.entry for h in hits if h.score >= floor]
     else:
-        parsed = None
         entries = [e for e in kb.entries.values()
                    if (not topic or topic in e.topics) and (not document or e.source.document_id == document)]
     total = len(entries)
     shown = entries[(page - 1) * PER_PAGE : page * PER_PAGE]
+    marked = matched_words_only(parsed) if parsed is not None else None
+    results = [_result(kb, entry, marked, parsed) for entry in shown]
+    if results and parsed is not None and page == 1:
+        results[0]["best"] = True
+    empty = parsed is not None and not total
     return {
         "query": masked.text,
         "topic": topic,
@@ -74,19 +159,37 @@ def search_view(kb: KnowledgeBase, masked: Masked, topic: str | None, document: 
         "page": page,
         "per_page": PER_PAGE,
         "pages": max(1, -(-total // PER_PAGE)),
-        "results": [_result(kb, entry, parsed) for entry in shown],
+        "results": results,
+        "near": related_view(_near_matches(kb, text, topic or document)) if empty else [],
+        "contact_info": contact_view(kb, document) if empty else None,
         "privacy_notice": masked.notice,
     }
 
 
-def _result(kb: KnowledgeBase, entry: Entry, parsed) -> dict:
+def _near_matches(kb: KnowledgeBase, text: str, filtered: bool) -> list[Entry]:
+    """What comes closest when a search finds nothing: the same search over every entry
+    (if a filter was set), then suggestions for the text or its first half."""
+    found = [h.entry for h in kb.search(text, limit=NEAR_MATCHES)] if filtered else []
+    for typed in (text, text[: max(2, len(text) // 2)]):
+        found += [e for e in kb.suggest(typed, limit=NEAR_MATCHES) if e not in found]
+    return found[:NEAR_MATCHES]
+
+
+def _result(kb: KnowledgeBase, entry: Entry, marked, parsed) -> dict:
     view = entry_view(kb, entry)
+    view["best"] = False
     if parsed is None:
         view["question_segments"] = [{"text": entry.question, "hit": False}]
         view["snippet"] = [{"text": entry.answer[0][:120], "hit": False}]
         view["answer_segments"] = [[{"text": p, "hit": False}] for p in entry.answer]
     else:
-        view["question_segments"] = highlighted(kb, entry.question, parsed)
-        view["snippet"] = answer_snippet(kb, entry, parsed)
-        view["answer_segments"] = [highlighted(kb, p, parsed) for p in entry.answer]
+        view["question_segments"] = highlighted(kb, entry.question, marked)
+        view["snippet"] = _snippet(kb, entry, marked, parsed)
+        view["answer_segments"] = [highlighted(kb, p, marked) for p in entry.answer]
     return view
+
+
+def _snippet(kb: KnowledgeBase, entry: Entry, marked, parsed) -> list[dict]:
+    """The best sentence (chosen with every synonym) marked with the matched words only."""
+    text = "".join(part["text"] for part in answer_snippet(kb, entry, parsed))
+    return highlighted(kb, text, marked)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import re
 
+from dataclasses import replace
+
 from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 
@@ -58,3 +60,21 @@ def checked_text(value, field: str = "question", required: bool = True, limit: i
     if len(text) > limit:
         raise APIError(400, f"{limit}文字以内で入力してください。", "too_long")
     return mask_personal_data(text)
+
+
+def masked_param(name: str) -> str | None:
+    """A query parameter other than the text (a filter value), personal data masked."""
+    value = request.args.get(name)
+    return mask_personal_data(clean_text(value)).text or None if value else None
+
+
+def masked_path_value(value: str) -> str:
+    """A path parameter, personal data masked before it is used to look anything up."""
+    return mask_personal_data(value).text
+
+
+def truncated_text(value: str) -> Masked:
+    """Query text cut to the question limit only after it is masked (a number across
+    the cut must not leave its first digits behind)."""
+    masked = mask_personal_data(clean_text(value))
+    return replace(masked, text=masked.text[: current_app.config["MAX_QUESTION_CHARS"]])

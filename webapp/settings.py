@@ -25,9 +25,17 @@ def _public_url(value: str) -> str:
     return value
 
 
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        raise ValueError("must be 1/true/on or 0/false/off")
+    return lowered in {"1", "true", "yes", "on"}
+
+
 _SHARED = {s.name: s for s in KB_SETTINGS}
 SETTINGS = (
     _SHARED["INDEX_DIR"],
+    _SHARED["CONTENT_DIR"],  # the editors' one-step fix writes curated.toml there and rebuilds
     _SHARED["ANSWER_THRESHOLD"],
     _SHARED["RETENTION_DAYS"],
     # No default URL here: the app puts its SQLite file in its instance folder.
@@ -39,8 +47,17 @@ SETTINGS = (
     Setting("RATE_LIMIT_LOOKUP", "600 per minute", "search, suggest and entry look-ups allowed per client "
             "(higher: the staff page searches as you type)"),
     Setting("RATE_LIMIT_STORAGE", "memory://", "where rate-limit counters live (memory:// or redis://…)"),
-    Setting("PUBLIC_URL", "", "the address residents' browsers reach this service at, e.g. https://kb.city.example.jp "
-            "(the widget's embed snippet and canonical links; never taken from the Host header)", _public_url),
+    Setting("STALE_YEARS", "5", "answers published this many years ago or more are marked as possibly out of date",
+            positive_int),
+    Setting("PUBLIC_URL", "", "public base URL of this service, e.g. https://kb.city.example.jp (canonical links, "
+            "sitemap, the widget's embed snippet; never taken from the Host header)", _public_url),
+    Setting("SECRET_KEY", None, "key signing the editors' session cookie and forms "
+            "(default: a random key kept in the instance folder, instance/secret_key)"),
+    Setting("TRUST_REMOTE_USER", "0", "1 = an editor signed in by the city's SSO proxy (REMOTE_USER) "
+            "needs no password here; only behind a proxy that sets it", _flag),
+    Setting("EDITOR_COOKIE_SECURE", "1", "0 = send the editors' session cookie over plain http too "
+            "(local development only; behind TLS keep 1)", _flag),
+    Setting("EDITOR_SIGNIN_LIMIT", "5 per minute", "sign-in attempts allowed per client (Flask-Limiter syntax)"),
     Setting("PROXY_COUNT", "0", "reverse proxies in front of the app whose X-Forwarded-For to trust "
             "(rate limits then count the resident's address, not the proxy's)", int),
 )

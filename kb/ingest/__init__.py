@@ -1,22 +1,35 @@
 """Content folders and files → documents and entries, one parser per source format."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
 from ..errors import ContentError
 from ..models import Document, Entry
 from .curated import CURATED_FILE, Curated, apply_curated, load_curated
+from .faq_page import parse_faq_page
 from .faq_table import parse_faq_table
 from .public_comment import parse_public_comment
+from .spreadsheet import parse_faq_workbook
+from .textfile import read_utf8
 
 SYNONYMS_FILE = "synonyms.txt"
-# File suffix → parser. Reserved names (synonyms, curated additions) are not documents.
+
+
+def _public_comment(path: Path, doc_id: str, meta: dict, notes: list[str]):
+    return parse_public_comment(path, doc_id, read_utf8(path), meta)
+
+
+# File suffix → parser(path, doc_id, curated metadata, notes for the build log).
+# Reserved names (synonyms, curated additions) are not documents.
 PARSERS = {
-    ".txt": parse_public_comment,
+    ".txt": _public_comment,
     ".csv": parse_faq_table,
     ".jsonl": parse_faq_table,
+    ".xlsx": parse_faq_workbook,
+    ".html": parse_faq_page,
+    ".htm": parse_faq_page,
 }
 RESERVED_NAMES = {SYNONYMS_FILE, CURATED_FILE}
 
@@ -28,6 +41,8 @@ class Content:
     documents: tuple[Document, ...]
     entries: tuple[Entry, ...]
     synonyms_text: str
+    city: dict = field(default_factory=dict)  # curated.toml [city]: default contact, starters
+    notes: tuple[str, ...] = ()  # for the build log: encodings read, columns ignored, metadata missing
 
 
 def _document_files(paths: Iterable[Path]) -> list[Path]:
@@ -47,14 +62,6 @@ def _document_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise ContentError(path, line, "not UTF-8 text") from None
-
-
 def load_content(paths: Iterable[Path | str]) -> Content:
     """Parse every document under `paths` (folders or files); raises ContentError."""
     paths = [Path(p) for p in paths]
@@ -67,19 +74,21 @@ def load_content(paths: Iterable[Path | str]) -> Content:
         if curated_file.name == CURATED_FILE and curated_file.is_file():
             curated.merge(load_curated(curated_file))
         if synonyms_file.name == SYNONYMS_FILE and synonyms_file.is_file():
-            synonyms.append(_read_text(synonyms_file))
+            synonyms.append(read_utf8(synonyms_file))
     documents: dict[str, Document] = {}
     entries: list[Entry] = []
+    notes: list[str] = []
     for path in _document_files(paths):
         parser = PARSERS.get(path.suffix)
         if parser is None:
-            raise ContentError(path, None, f"unknown document format {path.suffix!r}; use .txt, .csv or .jsonl")
+            raise ContentError(path, None, f"unknown document format {path.suffix!r}; use {', '.join(PARSERS)}")
         doc_id = path.stem
         if doc_id in documents:
             raise ContentError(path, None, f"a second document named {doc_id!r} ({documents[doc_id].path})")
-        document, doc_entries = parser(path, doc_id, _read_text(path), curated.documents.get(doc_id, {}))
+        document, doc_entries = parser(path, doc_id, curated.documents.get(doc_id, {}), notes)
         documents[doc_id] = document
         entries += doc_entries
     if not entries:
         raise ContentError(paths[0] if paths else Path("."), None, "no documents found")
-    return Content(tuple(documents.values()), tuple(apply_curated(entries, curated)), "\n".join(synonyms))
+    return Content(tuple(documents.values()), tuple(apply_curated(entries, curated)), "\n".join(synonyms),
+                   curated.city, tuple(notes))

@@ -19,8 +19,10 @@ from ..errors import ContentError
 from ..models import Document, Entry, Related, Source
 from ..textnorm import normalize
 from ..wareki import parse_date
+from .textfile import read_table_text, read_utf8
 
 REQUIRED = ("id", "question", "answer")
+COLUMNS = REQUIRED + ("category", "alternates", "url", "updated")
 LINE_BREAK_MARK = "＜改＞"
 RELATED_MARK = re.compile(r"^【関連(?:する)?(?:ＦＡＱ|FAQ|よくある質問)】")
 CONTACT_MARK = re.compile(r"^【(?:お問い?合わせ|問い合わせ先?)】")
@@ -35,9 +37,17 @@ _LIST_SPLIT = re.compile(r"(?<=。)(?=・|＊|※|（[０-９\d]+）|[０-９\d]
 _TAG_PREFIX = re.compile(r"^【[^】]*】")
 
 
-def parse_faq_table(path: Path, doc_id: str, text: str, meta: dict) -> tuple[Document, list[Entry]]:
-    """Parse a CSV or JSONL FAQ table into its Document and entries."""
-    rows = _jsonl_rows(path, text) if path.suffix == ".jsonl" else _csv_rows(path, text)
+def parse_faq_table(path: Path, doc_id: str, meta: dict, notes: list[str]) -> tuple[Document, list[Entry]]:
+    """Parse a CSV (UTF-8 or Shift_JIS) or JSONL FAQ table into its Document and entries."""
+    if path.suffix == ".jsonl":
+        rows = _jsonl_rows(path, read_utf8(path))
+    else:
+        rows = csv_rows(path, read_table_text(path, notes), notes)
+    return parse_faq_rows(path, doc_id, rows, meta, notes)
+
+
+def parse_faq_rows(path: Path, doc_id: str, rows, meta: dict, notes: list[str]) -> tuple[Document, list[Entry]]:
+    """(line, row dict) pairs of any table format → the Document and its entries."""
     document = Document(
         id=doc_id,
         title=meta.get("title", doc_id),
@@ -48,17 +58,29 @@ def parse_faq_table(path: Path, doc_id: str, text: str, meta: dict) -> tuple[Doc
         url=meta.get("url"),
         date=meta.get("date"),
     )
+    note_missing_metadata(path, doc_id, meta, notes)
     seen: dict[str, int] = {}
     parsed = []
+    unknown: dict[str, None] = {}
     for line, row in rows:
         _check_row(path, line, row, seen)
+        unknown.update(dict.fromkeys(k for k in row if k not in COLUMNS))
         parsed.append((line, row, *split_furniture(str(row["answer"]))))
+    if unknown:
+        notes.append(f"{path}: column(s) not read: {', '.join(unknown)} (known: {', '.join(COLUMNS)})")
     by_title = {_title_key(str(row["question"])): f"{doc_id}.{row['id']}" for _, row, *_ in parsed}
     entries = [
         _entry(path, line, row, document, paragraphs, related, contact, by_title)
         for line, row, paragraphs, related, contact in parsed
     ]
     return document, entries
+
+
+def note_missing_metadata(path: Path, doc_id: str, meta: dict, notes: list[str], stated=()) -> None:
+    """A warning per citation field the file does not state and curated.toml does not set."""
+    for key in ("title", "publisher"):
+        if key not in meta and key not in stated:
+            notes.append(f'{path}: warning: no {key}; set it in curated.toml: [documents."{doc_id}"] {key} = "…"')
 
 
 def _jsonl_rows(path: Path, text: str):
@@ -74,15 +96,37 @@ def _jsonl_rows(path: Path, text: str):
         yield number, row
 
 
-def _csv_rows(path: Path, text: str):
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [name for name in REQUIRED if name not in (reader.fieldnames or [])]
+def csv_rows(path: Path, text: str, notes: list[str]):
+    """(first line, row) of each CSV record. Strict about quotes: an unclosed quote would
+    otherwise swallow the rows after it into one answer."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    header = _csv_record(path, reader)
+    if header is None:
+        raise ContentError(path, 1, "empty file; the first line must name the columns: id,question,answer")
+    header = [name.strip() for name in header]
+    missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise ContentError(path, 1, f"the header lacks the column(s): {', '.join(missing)}")
+    while True:
+        start = reader.line_num + 1
+        values = _csv_record(path, reader, start)
+        if values is None:
+            return
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
+            raise ContentError(path, start, f"{len(values)} fields but the header names {len(header)}; "
+                                            "quote answers that contain a comma")
+        yield start, dict(zip(header, values))
+
+
+def _csv_record(path: Path, reader, start: int = 1):
     try:
-        for row in reader:
-            yield reader.line_num, row
+        return next(reader, None)
     except csv.Error as error:
+        if "expected after" in str(error) or "end of data" in str(error):
+            raise ContentError(path, start, f"unclosed quote: the quoted field opened on this line runs on "
+                                            f"to line {reader.line_num} ({error})") from None
         raise ContentError(path, reader.line_num, f"not valid CSV: {error}") from None
 
 

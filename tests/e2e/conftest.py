@@ -5,6 +5,7 @@ which case a missing browser is a failure, not a silent skip."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,7 +22,7 @@ import pytest
 from kb.indexer import build_index
 from kb.ingest import load_content
 
-from ..conftest import CONTENT, ROOT
+from ..conftest import CONTENT, ROOT, SEED_ID
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("KB_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -107,10 +108,26 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+# The tests' own contact for the seed document: the shipped content states no phone or hours.
+FIXTURE_CONTACT = {"department": "テスト市保健福祉局保険医療部保険企画課", "phone": "000-000-0000",
+                   "hours": "平日8時45分～17時15分", "url": "https://city.example.jp/kokuho"}
+
+
+def fixture_content(folder: Path) -> Path:
+    """The shipped content with FIXTURE_CONTACT as the city's and the seed document's contact."""
+    shutil.copytree(CONTENT, folder)
+    lines = "".join(f'{key} = "{value}"\n' for key, value in FIXTURE_CONTACT.items())
+    curated = (folder / "curated.toml").read_text("utf-8")
+    curated = re.sub(r"\[city\.contact\]\n(?:.+\n)+", "[city.contact]\n" + lines.replace("\\", "\\\\"), curated)
+    curated += f'\n[documents."{SEED_ID}".contact]\n{lines}'
+    (folder / "curated.toml").write_text(curated, "utf-8")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def server(e2e_dir, other_origin):
     index_dir = e2e_dir / "index"
-    build_index(load_content([CONTENT]), index_dir)
+    build_index(load_content([fixture_content(e2e_dir / "content")]), index_dir)
     _, origin = other_origin
     app = Gunicorn(e2e_dir, {
         "KB_INDEX_DIR": str(index_dir),

@@ -49,6 +49,17 @@
   });
   showCopyButtons(document);
 
+  // Entry pages: print and copy-link buttons (hidden without JavaScript).
+  document.querySelectorAll("button.print, button.copy-link").forEach((button) => { button.hidden = false; });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("button.print")) window.print();
+    const link = event.target.closest("button.copy-link");
+    if (!link) return;
+    const done = () => { link.textContent = "リンクをコピーしました"; announce("このページのリンクをコピーしました。"); };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(location.href).then(done, () => legacyCopy(location.href, done));
+    else legacyCopy(location.href, done);
+  });
+
   const items = () => Array.from(document.querySelectorAll(".result"));
   const selected = () => document.activeElement && document.activeElement.closest
     ? document.activeElement.closest(".result") : null;
@@ -79,6 +90,10 @@
       event.preventDefault();
       const link = $("h2 a", current);
       if (link) window.location.assign(link.href);
+    } else if (event.key === " " && current && event.target === current) {
+      event.preventDefault();
+      const details = $("details.full", current);
+      if (details) details.open = !details.open;
     } else if (event.key === "c" && !isTyping(event.target) && (current || list.length)) {
       event.preventDefault();
       copyText(current || list[0]);
@@ -107,14 +122,23 @@
     return node;
   }
 
+  const entryHref = (id) => "/entries/" + encodeURIComponent(id).replace(/%2F/g, "/");
+
   function resultItem(r) {
-    const li = element("li", "result");
+    const li = element("li", "result" + (r.best ? " best" : ""));
     li.dataset.id = r.id;
     li.tabIndex = -1;
+    if (r.best) li.append(element("p", "best-label", "最も近い回答"));
     const heading = element("h2", "result-question");
-    const link = element("a");
-    link.href = "/entries/" + encodeURIComponent(r.id).replace(/%2F/g, "/");
-    heading.append(segments(r.question_segments, link));
+    const link = element("a", "", r.heading || undefined);
+    link.href = entryHref(r.id);
+    heading.append(r.heading ? link : segments(r.question_segments, link));
+    const full = element("details", "full");
+    full.append(element("summary", "", "全文を表示"));
+    if (r.heading) {
+      full.append(element("p", "entry-label", r.is_overview ? "資料の概要" : "寄せられたご意見"),
+        segments(r.question_segments, element("p", "opinion")), element("p", "entry-label", r.is_overview ? "概要" : "市の回答"));
+    }
     const answer = element("div", "result-answer");
     r.answer_segments.forEach((paragraph) => answer.append(segments(paragraph, element("p"))));
     const source = element("p", "source", "出典：" + r.citation + " ");
@@ -124,19 +148,62 @@
       page.rel = "noopener";
       source.append(page);
     }
-    li.append(heading, answer, source);
+    full.append(answer, source);
     if (r.topics.length) {
       const topics = element("ul", "topics");
       topics.setAttribute("aria-label", "分類");
-      r.topics.forEach((t) => topics.append(element("li", "", t)));
-      li.append(topics);
+      r.topics.forEach((t) => {
+        const a = element("a", "", t);
+        a.href = "/?topic=" + encodeURIComponent(t);
+        const item = element("li");
+        item.append(a);
+        topics.append(item);
+      });
+      full.append(topics);
     }
+    li.append(heading, segments(r.snippet, element("p", "snippet")), full);
     const copy = element("pre", "copy-text", r.answer_text + "\n\n出典：" + r.citation + (r.source.url ? " " + r.source.url : ""));
     copy.hidden = true;
     const button = element("button", "copy", "回答をコピー");
     button.type = "button";
     li.append(copy, button);
     return li;
+  }
+
+  function contactBlock(c) {
+    if (!c) return [];
+    const section = element("section", "contact");
+    section.setAttribute("aria-label", "お問い合わせ先");
+    section.append(element("h2", "entry-label", "お問い合わせ先"));
+    const list = element("dl");
+    const row = (label, text, href) => {
+      const dd = element("dd");
+      if (href) { const a = element("a", "", text); a.href = href; dd.append(a); } else dd.append(element("span", "nw", text));
+      list.append(element("dt", "", label), dd);
+    };
+    (c.lines || []).forEach((line) => section.append(element("p", "", line)));
+    if (c.department && !(c.lines || []).length) row("担当", c.department);
+    if (c.phone) row("電話", c.phone, "tel:" + c.phone.replace(/-/g, ""));
+    if (c.hours) row("受付時間", c.hours);
+    if (c.url) row("ページ", c.url, c.url);
+    section.append(list);
+    return [section];
+  }
+
+  function showZero(data) {
+    const zero = $("#zero");
+    if (!zero) return;
+    zero.hidden = !(data.query && data.total === 0);
+    const near = $(".near", zero);
+    near.hidden = !(data.near && data.near.length);
+    $("#near-list", zero).replaceChildren(...(data.near || []).map((n) => {
+      const a = element("a", "", n.heading || n.question.split("\n")[0]);
+      a.href = entryHref(n.id);
+      const li = element("li");
+      li.append(a);
+      return li;
+    }));
+    $("#zero-contact", zero).replaceChildren(...contactBlock(data.contact_info));
   }
 
   let timer = null;
@@ -152,6 +219,7 @@
       const data = await response.json();
       if (!response.ok) { announce(data.error ? data.error.message : "検索できませんでした。"); return; }
       results.replaceChildren(...data.results.map(resultItem));
+      showZero(data);
       const query = data.query ? "「" + data.query + "」：" : "";
       announce(query + data.total + "件" + (data.pages > 1 ? "（" + data.page + "/" + data.pages + "ページ）" : ""));
       history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);

@@ -1,0 +1,87 @@
+"""The editors' area (/editor/…): sign-in, dashboard, unanswered questions and the one-step fix.
+
+Only these pages use a session: its cookie is scoped to /editor/ (Secure, HttpOnly,
+SameSite=Strict), so residents' pages and the API stay cookie-free. Every POST here needs
+a CSRF token (Flask-WTF); sign-in attempts are rate-limited (Flask-Limiter)."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import SQLAlchemyError
+
+from kb import create_editorial_tables
+
+log = logging.getLogger(__name__)
+bp = Blueprint("editor", __name__, url_prefix="/editor")
+csrf = CSRFProtect()
+PUBLIC_ENDPOINTS = {"editor.sign_in"}
+
+
+def init_editor(app: Flask) -> None:
+    """Sessions, sign-in, CSRF and rate limits for the editors' area; registers the blueprint."""
+    from . import auth, dashboard, fixes  # noqa: F401  (views register themselves on bp)
+
+    app.config.setdefault("SECRET_KEY", None)
+    app.secret_key = app.config["SECRET_KEY"] or _instance_secret(app)
+    app.config.update(
+        SESSION_COOKIE_NAME="kb_editor",
+        SESSION_COOKIE_PATH="/editor/",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=app.config["EDITOR_COOKIE_SECURE"],
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked for /editor/ only: the public JSON API has no session
+        WTF_CSRF_SSL_STRICT=app.config["EDITOR_COOKIE_SECURE"],
+    )
+    csrf.init_app(app)
+    manager = LoginManager(app)
+    manager.login_view = "editor.sign_in"
+    manager.login_message = "編集者としてサインインしてください。"
+    manager.session_protection = "basic"
+    manager.user_loader(auth.load_editor)
+    manager.request_loader(auth.load_remote_user)
+    try:
+        create_editorial_tables(app.extensions["kb_records"].engine)
+    except SQLAlchemyError as error:  # residents are still served; editors cannot sign in until it is back
+        log.warning("database unavailable, editors' tables not created: %s", type(error).__name__)
+    app.extensions["kb_records"].engine.dispose()
+    app.register_blueprint(bp)
+    # This app's limiter wraps this app's sign-in view (the blueprint is shared by every app).
+    limit = app.extensions["limiter"].limit(lambda: current_app.config["EDITOR_SIGNIN_LIMIT"], methods=["POST"])
+    app.view_functions["editor.sign_in"] = limit(auth.sign_in)
+
+
+@bp.before_request
+def require_editor():
+    """Every editor page needs a signed-in editor; every POST a CSRF token (400 without)."""
+    if request.method == "POST":
+        csrf.protect()
+    if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:
+        return redirect(url_for("editor.sign_in", next=request.full_path.rstrip("?")))
+    return None
+
+
+@bp.after_request
+def never_cache(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _instance_secret(app: Flask) -> str:
+    """A random key made once and kept in the instance folder (readable by this user only), so
+    every gunicorn worker and restart signs sessions the same way."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker made it first
+            return path.read_text().strip()
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_hex(32))
+    return path.read_text().strip()
