@@ -3,7 +3,7 @@
 They work without JavaScript; /static/lookup.js adds results-as-you-type and keys."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from . import present
 from .api import knowledge_base
