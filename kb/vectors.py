@@ -105,7 +105,7 @@ def write_vectors(entries: list[Entry], target: Path, encoder: Encoder | None) -
 
 
 class EntryVectors:
-    """The stored vectors of one index version, memory-mapped (workers share the pages)."""
+    """The stored vectors of one index version, in memory (workers share the first version's pages)."""
 
     def __init__(self, matrix: np.ndarray, rows: list[tuple[int, str]], model: str, entry_ids: list[str]):
         self.model = model  # the encoder name the vectors were made with
@@ -130,7 +130,9 @@ class EntryVectors:
         if not (version_path / MANIFEST_FILE).is_file():
             return None
         manifest = json.loads((version_path / MANIFEST_FILE).read_text("utf-8"))
-        matrix = np.load(version_path / VECTORS_FILE, mmap_mode="r")
+        # Read into memory, not mapped: a mapped file truncated on disk kills the process
+        # with SIGBUS. Under gunicorn --preload the workers share these pages copy-on-write.
+        matrix = np.load(version_path / VECTORS_FILE)
         rows = [(int(row[0]), str(row[1])) for row in manifest["rows"]]
         return cls(matrix, rows, manifest["model"], manifest["entries"])
 

@@ -74,13 +74,14 @@ def test_an_entry_scores_its_best_wording(tmp_path, seed_content):
     assert scores.max() == pytest.approx(1.0, abs=1e-5)
 
 
-def test_the_knowledge_base_opens_its_vectors_memory_mapped(tmp_path, seed_content):
+def test_the_knowledge_base_reads_its_vectors_into_memory(tmp_path, seed_content):
     build_index(seed_content, tmp_path, encoder=CountingEncoder())
     kb = KnowledgeBase.open(tmp_path)
     try:
         assert kb.vectors.model == "counting-test-encoder"
         assert kb.vectors.entry_ids == list(kb.entries)
-        assert isinstance(kb.vectors._matrix, np.memmap)
+        # not mapped: truncating a mapped file of the served version killed workers with SIGBUS
+        assert not isinstance(kb.vectors._matrix, np.memmap)
     finally:
         kb.close()
 
