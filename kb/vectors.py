@@ -1,7 +1,7 @@
 """Entry vectors: computed at build time, stored with the index version, cached by text.
 
 In a version folder:
-    vectors.npy   float32 (rows, dim), unit length; rows of one kind are contiguous, an entry's too
+    vectors.npy   float32 (rows, dim); rows of one kind are contiguous, an entry's too
     vectors.json  {"model", "dim", "entries": [entry id, ...], "rows": [[entry index, kind, text hash], ...]}
 Beside the versions, `vector-cache/vectors.sqlite3` maps a hash of (model, kind, text) to
 its vector, so a rebuild embeds only the texts that changed.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -21,15 +22,15 @@ from .models import Entry
 VECTORS_FILE = "vectors.npy"
 MANIFEST_FILE = "vectors.json"
 CACHE_DIR = "vector-cache"
+EMBED_BATCH = 64  # texts embedded (and cached) at a time
+
+log = logging.getLogger(__name__)
 
 
-def entry_texts(entry: Entry, kinds: tuple[str, ...] = ("query",)) -> list[tuple[str, str]]:
-    """(kind, text) pairs embedded for an entry: its question, every alternate wording and
-    its editor's heading (a public comment's "question" is an opinion), once per kind. Measured on localgovFAQ (bench/semantic.py): e5 does best with the mean of
-    both kinds (as "query: ", compared as equals, and as "passage: "); adding the answer's
-    head gained little for many times the embedding time."""
-    texts = [text for text in dict.fromkeys((entry.question, *entry.alternates, entry.heading or "")) if text.strip()]
-    return [(kind, text) for kind in kinds for text in texts]
+def question_texts(entry: Entry) -> list[str]:
+    """The wordings of an entry's question: the question, its alternates and the editor's
+    heading (a public comment's "question" is an opinion)."""
+    return [text for text in dict.fromkeys((entry.question, *entry.alternates, entry.heading or "")) if text.strip()]
 
 
 def text_key(model: str, kind: str, text: str) -> str:
@@ -68,44 +69,62 @@ class VectorCache:
 
 
 def embed_rows(encoder: Encoder, rows: list[tuple[str, str]], cache: VectorCache) -> np.ndarray:
-    """Vectors of (kind, text) rows: from the cache, the rest embedded (once per text) and cached."""
+    """Vectors of (kind, text) rows: from the cache, the rest embedded (once per text) and
+    cached a batch at a time, so an interrupted build keeps what it embedded."""
     keys = [text_key(encoder.name, kind, text) for kind, text in rows]
     known = cache.get(list(dict.fromkeys(keys)), encoder.dim)
     missing = {key: row for key, row in zip(keys, rows) if key not in known}
     for kind in ("query", "passage"):
         wanted = [(key, text) for key, (k, text) in missing.items() if k == kind]
-        if wanted:
-            embed = encoder.encode_queries if kind == "query" else encoder.encode_passages
-            fresh = dict(zip((key for key, _ in wanted), embed([text for _, text in wanted])))
+        embed = encoder.encode_queries if kind == "query" else encoder.encode_passages
+        for start in range(0, len(wanted), EMBED_BATCH):
+            batch = wanted[start : start + EMBED_BATCH]
+            fresh = dict(zip((key for key, _ in batch), embed([text for _, text in batch])))
             cache.put(fresh)
             known.update(fresh)
     return np.array([known[key] for key in keys], np.float32).reshape(len(keys), encoder.dim)
 
 
-def write_vectors(entries: list[Entry], target: Path, encoder: Encoder | None) -> None:
-    """Store the entries' vectors in version folder `target` (nothing when `encoder` is None)."""
+def write_vectors(entries: list[Entry], target: Path, encoder: Encoder | None, answers: bool = True) -> None:
+    """Store the entries' vectors in version folder `target` (nothing when `encoder` is None).
+
+    Rows by kind: "query" (each wording embedded as a question: compared as an equal),
+    "passage" (as a passage; e5-like encoders only), "answer" (the answer's first 256
+    characters as a passage, if `answers`), and "combined": per wording, the mean of the
+    kinds above, so one product gives the mean of the cosines (measured best on localgovFAQ,
+    bench/semantic.py). Each kind is one run of rows, a slice at query time."""
     if encoder is None:
         return
-    kinds = ("query", "passage") if encoder.asymmetric else ("query",)
-    rows = [(index, kind, text) for index, entry in enumerate(entries) for kind, text in entry_texts(entry, kinds)]
-    rows.sort(key=lambda row: row[1] != "query")  # each kind one run of rows: a slice, not a copy, at query time
+    texts = [(index, text) for index, entry in enumerate(entries) for text in question_texts(entry)]
+    parts = {"query": [("query", text) for _, text in texts]}
+    if encoder.asymmetric:
+        parts["passage"] = [("passage", text) for _, text in texts]
+    if answers:
+        parts["answer"] = [("passage", entry.answer_text) for entry in entries]
     cache = VectorCache(target.parent.parent / CACHE_DIR)
     try:
-        matrix = embed_rows(encoder, [(kind, text) for _, kind, text in rows], cache)
+        vectors = {kind: embed_rows(encoder, rows, cache) for kind, rows in parts.items()}
     finally:
         cache.close()
-    np.save(target / VECTORS_FILE, matrix)
+    owners = np.array([index for index, _ in texts], np.int64)
+    wording = (vectors["query"] + vectors["passage"]) / 2 if encoder.asymmetric else vectors["query"]
+    combined = (wording + vectors["answer"][owners]) / 2 if answers else wording
+    rows = [(index, "combined", text) for index, text in texts]
+    for kind, pairs in parts.items():
+        indexes = range(len(entries)) if kind == "answer" else owners
+        rows += [(index, kind, text) for index, (_, text) in zip(indexes, pairs)]
+    np.save(target / VECTORS_FILE, np.vstack([combined, *vectors.values()]).astype(np.float32))
     manifest = {
         "model": encoder.name,
         "dim": encoder.dim,
         "entries": [entry.id for entry in entries],
-        "rows": [[index, kind, text_key(encoder.name, kind, text)[:16]] for index, kind, text in rows],
+        "rows": [[int(index), kind, text_key(encoder.name, kind, text)[:16]] for index, kind, text in rows],
     }
     (target / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
 
 
 class EntryVectors:
-    """The stored vectors of one index version, in memory (workers share the first version's pages)."""
+    """The stored vectors of one index version, memory-mapped (workers share the pages)."""
 
     def __init__(self, matrix: np.ndarray, rows: list[tuple[int, str]], model: str, entry_ids: list[str]):
         self.model = model  # the encoder name the vectors were made with
@@ -121,7 +140,8 @@ class EntryVectors:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The kinds of text stored ("query": embedded as questions, "passage": as answers)."""
+        """The kinds of rows stored (see `write_vectors`): "combined", "query", and maybe
+        "passage" and "answer"."""
         return tuple(self._groups)
 
     @classmethod
@@ -137,15 +157,33 @@ class EntryVectors:
         return cls(matrix, rows, manifest["model"], manifest["entries"])
 
     def similarities(self, query_vector: np.ndarray, kind: str | None = None) -> np.ndarray:
-        """Cosine similarity of the question to each entry (entries.json order): the best of
-        the entry's texts of `kind` (an entry with none gets -1); by default the mean of that
-        over the stored kinds."""
-        if kind is None:
-            per_kind = [self.similarities(query_vector, k) for k in self.kinds] or [self.similarities(query_vector, "")]
-            return np.mean(per_kind, axis=0, dtype=np.float32)
+        """Similarity of the question to each entry (entries.json order): the best over the
+        entry's rows of `kind` (an entry with none gets -1); by default "combined"."""
+        kind = kind or "combined"
         scores = np.full(len(self.entry_ids), -1.0, np.float32)
         if kind in self._groups:
             run, starts, owners = self._groups[kind]
             row_scores = self._matrix[run] @ np.asarray(query_vector, np.float32)
-            scores[owners] = np.maximum.reduceat(row_scores, starts)
+            if len(starts) == len(row_scores):  # one text per entry: nothing to pool
+                scores[owners] = row_scores
+            else:
+                scores[owners] = np.maximum.reduceat(row_scores, starts)
         return scores
+
+
+_warned: set[tuple[str, str]] = set()
+
+
+def question_similarities(vectors: EntryVectors | None, encoder: Encoder | None, question: str) -> np.ndarray | None:
+    """Each entry's similarity to `question` (entries.json order), or None when there is no
+    semantic signal: off, the encoder failed to load, the index has no vectors, or they were
+    made by another model (then rebuild the index; logged once)."""
+    if vectors is None or encoder is None:
+        return None
+    if vectors.model != encoder.name:
+        if (vectors.model, encoder.name) not in _warned:
+            _warned.add((vectors.model, encoder.name))
+            log.warning("index vectors were made by %s, the encoder is %s: lexical only until kb build",
+                        vectors.model, encoder.name)
+        return None
+    return vectors.similarities(encoder.encode_queries([question])[0])

@@ -15,8 +15,8 @@ WORDS = ["[UNK]", "[PAD]", "query:", "passage:", "保険証", "なくした", "�
 DIM = 8
 
 
-def save_tiny_model(folder: Path, seed: int = 0) -> Path:
-    """Write model.onnx and tokenizer.json into `folder` and return it."""
+def save_tiny_model(folder: Path, seed: int = 0, padding: bool = True) -> Path:
+    """Write model.onnx and tokenizer.json (padding configured in it or not) into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     table = np.random.default_rng(seed).normal(size=(len(WORDS), DIM)).astype(np.float32)
     ids = helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"])
@@ -32,6 +32,7 @@ def save_tiny_model(folder: Path, seed: int = 0) -> Path:
     onnx.save(model, folder / "model.onnx")
     tokenizer = Tokenizer(WordLevel({w: i for i, w in enumerate(WORDS)}, unk_token="[UNK]"))
     tokenizer.pre_tokenizer = WhitespaceSplit()
-    tokenizer.enable_padding(pad_id=1, pad_token="[PAD]")
+    if padding:
+        tokenizer.enable_padding(pad_id=1, pad_token="[PAD]")
     tokenizer.save(str(folder / "tokenizer.json"))
     return folder

@@ -25,8 +25,9 @@ def test_local_model_gives_unit_vectors_per_text(model_dir):
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
-def test_padding_does_not_change_a_text_s_vector(model_dir):
-    encoder = LocalModelEncoder(model_dir)
+@pytest.mark.parametrize("padding", [True, False], ids=["tokenizer pads", "encoder pads"])
+def test_padding_does_not_change_a_text_s_vector(tmp_path, padding):
+    encoder = LocalModelEncoder(save_tiny_model(tmp_path / "m", padding=padding))
     alone = encoder.encode_passages(["再発行"])[0]
     in_batch = encoder.encode_passages(["再発行", "保険証 なくした ごみ 出し方 紛失"])[0]
     assert np.allclose(alone, in_batch, atol=1e-5)
@@ -90,3 +91,11 @@ def test_long_texts_are_cut_before_embedding(model_dir):
     assert not np.allclose(vectors[0], vectors[1])  # the tails still differ past the head …
     capped = encoder.encode_queries([(head + " ごみ" * 200)[:256]])
     assert np.allclose(vectors[0], capped[0], atol=1e-5)  # … but only up to the cap
+
+
+def test_readiness_says_whether_the_semantic_signal_is_on(client, tmp_path):
+    load_encoder(f"dir:{tmp_path / 'missing'}")
+    missing = tmp_path / "missing" / "model.onnx"
+    assert client.get("/readyz").get_json()["semantic"] == f"unavailable: FileNotFoundError: {missing} not found"
+    load_encoder("off")
+    assert client.get("/readyz").get_json()["semantic"] == "off"
