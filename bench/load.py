@@ -1,15 +1,18 @@
 """Load test: /api/ask under gunicorn on 127.0.0.1, steady and during an index rebuild.
 
-    python bench/load.py [--seconds 10] [--concurrency 8] [--workers 2]
+    python bench/load.py [--corpus seed|amagasaki] [--semantic on|off] [--seconds 10] [--concurrency 8]
+                         [--workers 2] [--worker-class gthread|sync] [--no-preload]
 
-Starts gunicorn on a free loopback port with a freshly built seed index, then runs
+Starts gunicorn with the Procfile's settings (gunicorn.conf.py) on a free loopback port
+with a freshly built index of the seed content, or of the 1,786 Amagasaki FAQs, then runs
 three bounded phases with a mix of real resident questions (the seed dev queries and
 the localgovFAQ dev half when ../shared is present):
   baseline  GET /healthz       (the server's floor: what one request costs with no work)
   ask       POST /api/ask
   rebuild   POST /api/ask while `kb build` publishes new versions in a loop
-Prints requests/s, p50/p99 latency and error count per phase, and ratios against the
-baseline and steady phases. Only 127.0.0.1 is ever contacted; every loop stops by time.
+Prints requests/s, p50/p99 latency and error count per phase, ratios against the
+baseline and steady phases, and the RSS and PSS of the master and each worker
+(/proc/PID/smaps_rollup: PSS counts pages shared copy-on-write once, split between sharers). Only 127.0.0.1 is ever contacted; every loop stops by time.
 """
 from __future__ import annotations
 
@@ -31,10 +34,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kb.encoder import load_encoder  # noqa: E402
 from kb.indexer import build_index  # noqa: E402
 from kb.ingest import load_content  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+WORKER_CLASSES = {"gthread": "webapp.gunicorn_worker.MaskingThreadWorker",
+                  "sync": "webapp.gunicorn_worker.MaskingSyncWorker"}
+AMAGASAKI = SHARED / "corpora" / "localgovfaq-amagasaki" / "faqs.jsonl"
 FALLBACK_QUESTIONS = ["マイナンバーカードを落としたら保険の情報がもれる？", "ＨＤＤはどうやって処分していますか",
                       "住民票の写しはどこで取れますか", "こんにちは", "委託先で漏洩があったときの対処は"]
 
@@ -53,16 +60,41 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(index_dir: Path, database: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def corpus_sources(corpus: str) -> list[Path]:
+    """What `kb build --content` reads for a corpus name."""
+    return [AMAGASAKI] if corpus == "amagasaki" else [ROOT / "content"]
+
+
+def build_corpus(corpus: str, index_dir: Path, semantic: str = "off") -> Path:
+    """Build the named corpus into `index_dir` (with the entries' vectors when `semantic`
+    is not "off", as `kb build` does); the version folder."""
+    encoder = load_encoder(semantic) if semantic != "off" else None
+    build_index(load_content(corpus_sources(corpus)), index_dir, encoder=encoder)
+    return (index_dir / "current").resolve()
+
+
+def gunicorn_config(folder: Path, preload: bool) -> Path:
+    """The Procfile's gunicorn.conf.py, optionally without preloading."""
+    if preload:
+        return ROOT / "gunicorn.conf.py"
+    path = folder / "gunicorn-no-preload.conf.py"
+    path.write_text((ROOT / "gunicorn.conf.py").read_text("utf-8") + "\npreload_app = False\n", "utf-8")
+    return path
+
+
+def start_server(index_dir: Path, database: Path, workers: int, extra_args: list[str] = (),
+                 config: Path | None = None, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """gunicorn with the Procfile's settings on a free loopback port; (process, base URL)."""
     port = free_port()
     env = {**os.environ, "KB_INDEX_DIR": str(index_dir), "KB_DATABASE_URL": f"sqlite:///{database}",
-           "KB_RATE_LIMIT": "1000000 per minute"}
+           "KB_RATE_LIMIT": "1000000 per minute", "KB_RATE_LIMIT_LOOKUP": "1000000 per minute", **(env or {})}
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "webapp:create_app()"],
+        [sys.executable, "-m", "gunicorn", "-c", str(config or ROOT / "gunicorn.conf.py"), "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--access-logfile", "/dev/null", *extra_args,
+         "webapp:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(url + "/readyz", timeout=1).close()
@@ -71,6 +103,22 @@ def start_server(index_dir: Path, database: Path, workers: int) -> tuple[subproc
             time.sleep(0.2)
     process.terminate()
     raise SystemExit("gunicorn did not become ready")
+
+
+def memory_of(pid: int) -> dict:
+    """RSS and PSS in MB of one process, from /proc/PID/smaps_rollup."""
+    values = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("Rss", "Pss"):
+            values[name.lower()] = int(rest.split()[0]) / 1024
+    return values
+
+
+def server_memory(master: int) -> list[tuple[str, dict]]:
+    """(name, RSS/PSS) of the gunicorn master and each of its workers."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [("master", memory_of(master))] + [(f"worker {pid}", memory_of(int(pid))) for pid in children]
 
 
 def run_phase(make_request, seconds: float, concurrency: int) -> dict:
@@ -111,12 +159,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--corpus", choices=["seed", "amagasaki"], default="seed",
+                        help="seed content (9 entries) or the 1,786 Amagasaki FAQs")
+    parser.add_argument("--semantic", choices=["on", "off"], default="on",
+                        help="the semantic signal (vectors built, KB_SEMANTIC for the server) or lexical only")
+    parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
+    parser.add_argument("--no-preload", action="store_true", help="each worker opens the index itself")
     args = parser.parse_args()
     asked = questions()
     with tempfile.TemporaryDirectory() as tmp:
-        content = load_content([ROOT / "content"])
-        build_index(content, Path(tmp) / "index")
-        process, url = start_server(Path(tmp) / "index", Path(tmp) / "load.sqlite3", args.workers)
+        content = load_content(corpus_sources(args.corpus))
+        encoder = load_encoder(args.semantic) if args.semantic != "off" else None
+        build_index(content, Path(tmp) / "index", encoder=encoder)
+        process, url = start_server(Path(tmp) / "index", Path(tmp) / "load.sqlite3", args.workers,
+                                    ["--worker-class", WORKER_CLASSES[args.worker_class]],
+                                    gunicorn_config(Path(tmp), not args.no_preload), {"KB_SEMANTIC": args.semantic})
         try:
             health = lambda i: url + "/healthz"  # noqa: E731
             ask = lambda i: urllib.request.Request(  # noqa: E731
@@ -124,12 +181,13 @@ def main() -> None:
                 {"Content-Type": "application/json"})
             results = {"baseline": run_phase(health, args.seconds, args.concurrency),
                        "ask": run_phase(ask, args.seconds, args.concurrency)}
+            memory = server_memory(process.pid)  # before 'rebuild': workers then open versions of their own
             stop = threading.Event()
             builds = []
 
             def rebuild_loop():
                 while not stop.is_set():
-                    builds.append(build_index(content, Path(tmp) / "index"))
+                    builds.append(build_index(content, Path(tmp) / "index", encoder=encoder))
 
             builder = threading.Thread(target=rebuild_loop)
             builder.start()
@@ -139,7 +197,8 @@ def main() -> None:
         finally:
             process.terminate()
             process.wait(timeout=15)
-    print(f"{len(asked)} questions, {args.concurrency} client threads, {args.workers} gunicorn workers, "
+    print(f"corpus {args.corpus} ({len(content.entries)} entries, semantic {args.semantic}), {len(asked)} questions, {args.concurrency} client "
+          f"threads, {args.workers} {args.worker_class} workers{' (no preload)' if args.no_preload else ''}, "
           f"{args.seconds:.0f} s per phase; {len(builds)} index versions published during 'rebuild'")
     print(f"{'phase':<10}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     for name, r in results.items():
@@ -147,6 +206,9 @@ def main() -> None:
     print(f"ask / baseline req/s: {results['ask']['rps'] / results['baseline']['rps']:.2f}")
     print(f"rebuild / ask req/s: {results['rebuild']['rps'] / results['ask']['rps']:.2f}, "
           f"p99 ×{results['rebuild']['p99_ms'] / results['ask']['p99_ms']:.2f}")
+    print("memory after the 'ask' phase:")
+    for name, m in memory:
+        print(f"{name:<14} RSS {m['rss']:7.1f} MB  PSS {m['pss']:7.1f} MB")
 
 
 if __name__ == "__main__":

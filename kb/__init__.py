@@ -18,6 +18,7 @@ from .privacy import PRIVACY_NOTICE, Masked, mask_personal_data
 from .reports import Period, daily_outcomes, last_days, most_asked_entries, most_unhelpful_entries, unanswered_questions
 from .search import Hit, KnowledgeBase
 from .snippets import answer_snippet, highlighted
+from .versioncheck import verify_version
 
 __all__ = [
     "Answer", "SentenceMark", "ask", "is_greeting",
@@ -32,6 +33,7 @@ __all__ = [
     "PRIVACY_NOTICE", "Masked", "mask_personal_data",
     "Hit", "KnowledgeBase",
     "answer_snippet", "highlighted",
+    "verify_version",
     # editors (issue #11)
     "Publication", "publish_alternate",
     "create_editorial_tables", "finish_edit", "get_edit", "is_editor", "is_editor_password", "recent_edits",

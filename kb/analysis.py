@@ -103,19 +103,26 @@ def _is_content(morpheme) -> bool:
     return bool(term.strip()) and term not in stop_terms()
 
 
+@lru_cache(maxsize=16)
+def _tokens(text: str):
+    """Normalised `text` and Sudachi's morphemes of it: read once, used by `analyze` and by
+    `text_reading_bigrams` (a build asks both of every field)."""
+    norm = normalize_with_offsets(text)
+    return norm, (_sudachi().tokenize(norm.text) if norm.text.strip() else ())
+
+
 @lru_cache(maxsize=8192)
 def analyze(text: str) -> tuple[Morph, ...]:
     """Content words of `text` (mode C, with their A sub-units), offsets into `text`.
 
     Cached: one build analyses each text for several fields."""
-    norm = normalize_with_offsets(text)
-    if not norm.text.strip():
-        return ()
+    norm, morphemes = _tokens(text)
     morphs = []
-    for m in _sudachi().tokenize(norm.text):
+    for m in morphemes:
         if not _is_content(m):
             continue
-        subunits = m.split(SplitMode.A)
+        # one or two chars cannot hold two words worth splitting (and splitting is costly)
+        subunits = m.split(SplitMode.A) if m.end() - m.begin() > 2 else (m,)
         subterms = tuple(_term_of(s) for s in subunits if _is_content(s)) if len(subunits) > 1 else ()
         morphs.append(
             Morph(
@@ -225,10 +232,14 @@ def word_and_part_terms(text: str) -> tuple[set[str], set[str]]:
 
 def text_reading_bigrams(text: str) -> set[str]:
     """Reading bigrams of `text`, across word boundaries (磁気+的 gives ジキ, キテ, テキ),
-    so a kana-only question spelling a compound finds it."""
+    so a kana-only question spelling a compound finds it. Runs of words end at
+    punctuation and spaces."""
     grams: set[str] = set()
-    for run in re.split(r"[^\w]+", normalize_with_offsets(text).text):
-        if run:
-            reading = "".join(to_katakana(m.reading_form()) for m in _sudachi().tokenize(run))
-            grams.update(reading_bigrams(reading))
+    run: list[str] = []
+    for m in (*_tokens(text)[1], None):
+        if m is None or not _WORD_RUN_RE.search(m.surface()):
+            grams.update(reading_bigrams("".join(run)))
+            run = []
+        else:
+            run.append(to_katakana(m.reading_form()))
     return grams

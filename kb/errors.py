@@ -3,7 +3,8 @@
 KBError
 ├── ContentError      a source document or curated file is malformed (path, line)
 ├── IndexNotFound     no built index where one was expected (path)
-└── IndexCorrupt      an index exists but cannot be opened (path)
+├── IndexCorrupt      an index exists but cannot be opened (path)
+└── IndexWriteError   a new version could not be written, e.g. a full disk (path)
 """
 from __future__ import annotations
 
@@ -42,3 +43,12 @@ class IndexCorrupt(KBError):
             f"the index at {self.path} cannot be read ({reason}); rebuild it with: "
             f"kb build --index {self.path}"
         )
+
+
+class IndexWriteError(KBError):
+    """A new version could not be written at `path`; the one being served is untouched."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        super().__init__(f"could not write a new index version at {self.path} ({reason}); "
+                         "the index being served is unchanged")

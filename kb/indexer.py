@@ -29,6 +29,7 @@ from typing import Callable
 from whoosh import index as whoosh_index
 
 from .analysis import analyze
+from .errors import IndexWriteError
 from .ingest import Content
 from .lexical import LexicalBuilder
 from .schema import build_schema, document_fields
@@ -71,6 +72,9 @@ def build_index(content: Content, index_dir: Path | str, progress: ProgressCallb
             _write_version(content, target, version, progress)
             write_vectors(content.entries, target, encoder)
             _switch(index_dir, target)
+        except OSError as error:  # a full disk, a read-only folder: one line, not a traceback
+            shutil.rmtree(target, ignore_errors=True)
+            raise IndexWriteError(index_dir, error.strerror or type(error).__name__) from None
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)
             raise
@@ -89,7 +93,7 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
         for count, entry in enumerate(content.entries, 1):
             fields = document_fields(entry)
             # Analysed once here; Whoosh's tokenizers then read the same cached analysis.
-            lexical.add(fields["question"], fields["alternates"], fields["answer"], "\n".join(r.title for r in entry.related))
+            lexical.add(fields["question"], fields["alternates"], entry.answer_text, "\n".join(r.title for r in entry.related))
             writer.add_document(**fields)
             records.append(
                 {

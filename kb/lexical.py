@@ -98,7 +98,7 @@ class LexicalBuilder:
             subs |= field_subs
         self._add_field("r:all", row, readings)
         self._add_sentences(answer)
-        cross_readings = {"r:" + g for g in text_reading_bigrams("\n".join((question, alternates, answer)))}
+        cross_readings = {"r:" + g for text in (question, alternates, answer) for g in text_reading_bigrams(text)}
         rows, cols, codes = self.holds
         for term, code in [*((t, WORD) for t in words), *((t, PART) for t in subs - words)]:
             rows.append(row), cols.append(self._id("w:" + term)), codes.append(code)

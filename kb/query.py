@@ -6,6 +6,7 @@ words, and otherwise search it by reading.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .analysis import analyze, segments, char_bigrams, reading_bigrams
@@ -18,6 +19,9 @@ PARTIAL_EXPANSION_BOOST = 0.3  # a synonym found inside a longer word
 READING_BOOST = 0.6
 KANA_WORD_WEIGHT = 1.0
 MAX_KANA_WORDS = 2  # more pieces than this and Sudachi is guessing at hiragana
+# (kana as typed, the same in kanji, the lemma it must then read as): verbs Sudachi reads
+# as something else when written in kana straight after a noun
+MISREAD_VERBS = (("なくし", "無くし", "無くす"), ("なくな", "無くな", "無くなる"), ("おとし", "落とし", "落とす"))
 
 
 @dataclass
@@ -86,13 +90,28 @@ def _kana_words(chunk: str) -> list[QueryWord]:
     return [QueryWord(term=katakana, weight=KANA_WORD_WEIGHT, key=katakana, reading=katakana, kana=True)]
 
 
+def _reread(chunk: str) -> tuple:
+    """Content words of a mixed chunk. Written in kana right after a noun, some verbs are
+    misread (カードなくした → ない+する): where no content word covers such a spot, the
+    verb is tried in kanji, and kept if it then reads as that verb."""
+    morphs = analyze(chunk)
+    for kana, kanji, lemma in MISREAD_VERBS:
+        for found in re.finditer(kana, chunk):
+            if any(m.start <= found.start() < m.end for m in morphs):
+                continue
+            fixed = chunk[: found.start()] + kanji + chunk[found.end():]
+            if any(m.term == lemma for m in analyze(fixed)):
+                return analyze(fixed)
+    return morphs
+
+
 def _words(text: str) -> list[QueryWord]:
     words: list[QueryWord] = []
     for chunk in normalize(text).split(" "):
         if is_kana_only(chunk) and len(chunk) >= 2:
             words += _kana_words(chunk)
         else:
-            words += [_word(m) for m in analyze(chunk)]
+            words += [_word(m) for m in _reread(chunk)]
     return words
 
 

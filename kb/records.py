@@ -6,6 +6,7 @@ read-only the records are dropped with a warning: residents still get answers.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text,
@@ -37,8 +38,21 @@ questions = Table(
 )
 
 
+TIMEOUT_SECONDS = 3  # connect, lock wait (SQLite busy timeout) and statement time
+WARN_EVERY_SECONDS = 60.0
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _timeouts(url: str) -> dict:
+    """Driver arguments that bound how long one write can wait for the database."""
+    if url.startswith("sqlite"):
+        return {"timeout": TIMEOUT_SECONDS}
+    if url.startswith("postgresql"):
+        return {"connect_timeout": TIMEOUT_SECONDS, "options": f"-c statement_timeout={TIMEOUT_SECONDS * 1000}"}
+    return {}
 
 
 class Records:
@@ -46,8 +60,12 @@ class Records:
 
     def __init__(self, url: str):
         self.url = url
-        connect_args = {"timeout": 5} if url.startswith("sqlite") else {"connect_timeout": 5}
-        self.engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
+        self._last_warning = float("-inf")
+        pooled = {} if url.startswith("sqlite") else {"pool_timeout": TIMEOUT_SECONDS}
+        self.engine = create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=_timeouts(url),
+                                    **pooled)
+
+    now = staticmethod(_now)
 
     def create_tables(self) -> bool:
         """Create missing tables; False (and a warning) when the database is unusable."""
@@ -66,14 +84,28 @@ class Records:
                    index_version=index_version)
         return self._run("record feedback", lambda conn: conn.execute(feedback.insert(), row))
 
+    def add_rows(self, question_rows: list[dict], feedback_rows: list[dict]) -> bool:
+        """Write a batch of question and feedback rows in one transaction."""
+        def write(conn):
+            for table, rows in ((questions, question_rows), (feedback, feedback_rows)):
+                if rows:
+                    conn.execute(table.insert(), rows)
+        return self._run(f"record {len(question_rows)} question(s) and {len(feedback_rows)} feedback", write)
+
+    def try_purge(self, days: int) -> bool:
+        """purge(), with a database failure logged instead of raised."""
+        return self._run("purge old records", lambda conn: self._purge_in(conn, days))
+
     def purge(self, days: int) -> dict[str, int]:
         """Delete records older than `days`; returns how many per table."""
-        cutoff = _now() - timedelta(days=days)
         with self.engine.begin() as conn:
-            return {
-                table.name: conn.execute(delete(table).where(table.c.created_at < cutoff)).rowcount
-                for table in (questions, feedback)
-            }
+            return self._purge_in(conn, days)
+
+    @staticmethod
+    def _purge_in(conn, days: int) -> dict[str, int]:
+        cutoff = _now() - timedelta(days=days)
+        return {table.name: conn.execute(delete(table).where(table.c.created_at < cutoff)).rowcount
+                for table in (questions, feedback)}
 
     def unanswered(self, days: int, limit: int) -> list[tuple[str, int, datetime]]:
         """(masked question, times asked, last asked) of recent questions that got no
@@ -101,7 +133,9 @@ class Records:
             return True
         except SQLAlchemyError as error:
             # The error text never holds the row values we tried to write: hide_parameters.
-            log.warning("database unavailable, could not %s: %s", what, type(error).__name__)
+            if time.monotonic() - self._last_warning >= WARN_EVERY_SECONDS:  # an outage is one warning a minute
+                self._last_warning = time.monotonic()
+                log.warning("database unavailable, could not %s: %s", what, type(error).__name__)
             return False
 
     def dispose(self) -> None:

@@ -1,4 +1,6 @@
-"""The Whoosh schema: which views of an entry are indexed, and how."""
+"""The Whoosh schema: the record of every entry's fields (id, document, topics) with its
+question and alternates indexed. Ranking reads the term matrices (kb/lexical.py), built
+from the same analysis; the answers are not indexed twice."""
 from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
@@ -15,19 +17,16 @@ def build_schema() -> Schema:
         topics=KEYWORD(commas=True, stored=True),
         question=TEXT(analyzer=japanese, stored=False),
         alternates=TEXT(analyzer=japanese),
-        answer=TEXT(analyzer=japanese),
     )
 
 
 def document_fields(entry) -> dict:
     """The indexed fields of one entry."""
     alternates = "\n".join(entry.alternates)
-    answer = entry.answer_text
     return {
         "id": entry.id,
         "document": entry.source.document_id,
         "topics": ",".join(entry.topics),
         "question": entry.question,
         "alternates": alternates,
-        "answer": answer,
     }

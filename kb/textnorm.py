@@ -49,14 +49,22 @@ class Normalized:
         return self.starts[begin], self.ends[end - 1]
 
 
+@lru_cache(maxsize=None)
+def _char_form(ch: str) -> str:
+    """One char normalised (cached: a build normalises millions of chars from a few thousand)."""
+    return _normalize_char(ch, variant_table())
+
+
 def normalize_with_offsets(text: str) -> Normalized:
     """NFKC + variant kanji + lower case, remembering where each char came from."""
-    variants = variant_table()
+    pieces = [_char_form(ch) for ch in text]
+    if all(len(p) == 1 and p not in _VOICED_MARKS for p in pieces):  # the usual case: one for one
+        return Normalized("".join(pieces), list(range(len(text))), list(range(1, len(text) + 1)))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for index, ch in enumerate(text):
-        for piece in _normalize_char(ch, variants):
+    for index, forms in enumerate(pieces):
+        for piece in forms:
             if piece in _VOICED_MARKS and out:
                 composed = unicodedata.normalize("NFC", out[-1] + piece)
                 if len(composed) == 1:  # ﾊﾞ → バ: fold into the previous char
@@ -74,12 +82,12 @@ def normalize(text: str) -> str:
     return _SPACE_RE.sub(" ", normalize_with_offsets(text).text).strip()
 
 
+_TO_KATAKANA = {code: code + _KATA_OFFSET for code in range(_HIRA_START, _HIRA_END + 1)}
+
+
 def to_katakana(text: str) -> str:
     """Hiragana → katakana; everything else unchanged."""
-    return "".join(
-        chr(ord(c) + _KATA_OFFSET) if _HIRA_START <= ord(c) <= _HIRA_END else c
-        for c in text
-    )
+    return text.translate(_TO_KATAKANA)
 
 
 def is_kana_only(text: str) -> bool:

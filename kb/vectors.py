@@ -28,10 +28,9 @@ log = logging.getLogger(__name__)
 
 
 def question_texts(entry: Entry) -> list[str]:
-    """The wordings of an entry's question: the question, its alternates and its editor's
-    heading (a public comment's "question" is an opinion), each once."""
-    texts = dict.fromkeys((entry.question, *entry.alternates, entry.heading or ""))
-    return [text for text in texts if text.strip()]
+    """The wordings of an entry's question: the question, its alternates and the editor's
+    heading (a public comment's "question" is an opinion)."""
+    return [text for text in dict.fromkeys((entry.question, *entry.alternates, entry.heading or "")) if text.strip()]
 
 
 def text_key(model: str, kind: str, text: str) -> str:
@@ -151,7 +150,9 @@ class EntryVectors:
         if not (version_path / MANIFEST_FILE).is_file():
             return None
         manifest = json.loads((version_path / MANIFEST_FILE).read_text("utf-8"))
-        matrix = np.load(version_path / VECTORS_FILE, mmap_mode="r")
+        # Read into memory, not mapped: a mapped file truncated on disk kills the process
+        # with SIGBUS. Under gunicorn --preload the workers share these pages copy-on-write.
+        matrix = np.load(version_path / VECTORS_FILE)
         rows = [(int(row[0]), str(row[1])) for row in manifest["rows"]]
         return cls(matrix, rows, manifest["model"], manifest["entries"])
 

@@ -59,6 +59,7 @@ def app(seed_index, tmp_path):
         "RATE_LIMIT": "1000 per minute",
     })
     yield application
+    application.extensions["kb_record_queue"].close()
     application.extensions["kb_records"].dispose()
 
 
@@ -67,6 +68,17 @@ def client(app):
     return app.test_client()
 
 
+class WrittenRecords:
+    """The app's Records, read after the background writer has written what is queued."""
+
+    def __init__(self, app):
+        self._app = app
+
+    def __getattr__(self, name):
+        assert self._app.extensions["kb_record_queue"].flush(timeout=10)
+        return getattr(self._app.extensions["kb_records"], name)
+
+
 @pytest.fixture
 def records(app):
-    return app.extensions["kb_records"]
+    return WrittenRecords(app)

@@ -81,3 +81,24 @@ def test_eval_prints_the_figures(built):
     assert "Recall@1" in result.output and "MRR@10" in result.output and "no-answer accuracy" in result.output
     recall = float(next(l for l in result.output.splitlines() if l.startswith("Recall@1")).split()[-1])
     assert recall >= 0.9
+
+
+def test_build_on_a_full_disk_prints_one_line_and_keeps_the_served_index(built, monkeypatch):
+    import errno
+
+    import kb.indexer
+    from kb.indexer import current_version_path
+
+    served = current_version_path(built)
+    versions = sorted(p.name for p in (built / "versions").iterdir())
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(kb.indexer.json, "dump", full_disk)
+    result = run("build", "--content", str(CONTENT), "--index", str(built))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (f"error: could not write a new index version at {built} "
+                                              "(No space left on device); the index being served is unchanged")
+    assert "Traceback" not in result.output and current_version_path(built) == served
+    assert sorted(p.name for p in (built / "versions").iterdir()) == versions  # the half-written one is gone

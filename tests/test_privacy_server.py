@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import runpy
 import socket
 import subprocess
 import sys
@@ -22,8 +23,9 @@ from .e2e.conftest import free_port, wait_until_ready
 from .privacy_cases import Secret, sample, sentences
 
 CASES = 560
-PROCFILE_FORMAT = re.search(r"--access-logformat '([^']+)'", (ROOT / "Procfile").read_text("utf-8"))[1]
-PROCFILE_WORKER = re.search(r"--worker-class (\S+)", (ROOT / "Procfile").read_text("utf-8"))[1]
+PROCFILE_SETTINGS = runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # what the Procfile's gunicorn reads
+PROCFILE_FORMAT = PROCFILE_SETTINGS["access_log_format"]
+PROCFILE_WORKER = PROCFILE_SETTINGS["worker_class"]
 # What the server writes itself: timestamps (also in the index version), pids, durations.
 NOISE = re.compile(r"\[[^\]\n]*\d{4}[^\]\n]*\]|\d{4}-\d\d-\d\d[ T]\d\d:?\d\d:?\d\d[.,]?\d*|time=\S+|pid: \d+|\[\d+\]")
 # Digit runs this close, with no letter or line break between, count as one number.

@@ -93,12 +93,16 @@ def app_without_database(seed_index, tmp_path):
 
 def test_answers_are_served_when_the_database_is_read_only(app_without_database, caplog):
     client = app_without_database.test_client()
+    queue = app_without_database.extensions["kb_record_queue"]
     with caplog.at_level(logging.WARNING):
         response = client.post("/api/ask", json={"question": "記憶装置を物理的に壊していますか"})
         assert response.status_code == 200 and response.get_json()["answered"]
+        assert queue.flush()
+        # the write failed a moment ago: feedback is dropped at once, and says so
         stored = client.post("/api/feedback", json={"entry_id": entry_id("4"), "helpful": True})
     assert stored.status_code == 202 and stored.get_json()["stored"] is False
-    assert "could not record" in caplog.text
+    assert "could not record" in caplog.text and queue.dropped == 2
+    queue.close()
     app_without_database.extensions["kb_records"].dispose()
 
 
@@ -111,6 +115,7 @@ def test_app_works_on_this_database(seed_index, database_url):
     assert client.post("/api/ask", json={"question": "電子申請はいつから？"}).status_code == 200
     assert client.post("/api/feedback", json={"entry_id": entry_id("8"), "helpful": True}).status_code == 201
     assert_api_error(client.post("/api/feedback", json={"entry_id": entry_id("8")}), 422)
+    assert app.extensions["kb_record_queue"].flush()
     records = app.extensions["kb_records"]
     assert records.count(questions) == 1 and records.count(feedback) == 1
     records.dispose()

@@ -47,7 +47,45 @@ def test_rate_limit_answers_429_json(seed_index, tmp_path):
     assert_api_error(client.post("/api/ask", json={"question": "保険証"}), 429)
     lookups = [client.get("/api/suggest?q=まいな").status_code for _ in range(6)]
     assert lookups == [200] * 5 + [429]  # look-ups have their own, higher limit
-    assert client.get("/healthz").status_code == 200  # pages and probes are not limited
+    assert client.get("/healthz").status_code == 200  # probes are not limited
+
+
+def test_pages_have_the_lookup_limit(seed_index, tmp_path):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "RATE_LIMIT_LOOKUP": "2 per minute",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    client = app.test_client()
+    assert [client.get("/?q=保険証").status_code for _ in range(3)] == [200, 200, 429]
+    entry = "/entries/000_54ca3830d61bfcef.1"
+    assert [client.get(entry).status_code for _ in range(3)] == [200, 200, 429]
+    with client.get("/static/widget.js") as script:
+        assert script.status_code == 200
+    assert client.get("/readyz").status_code == 200
+    app.extensions["kb_record_queue"].close()
+
+
+@pytest.fixture
+def two_workers():
+    from webapp.security import share_limits_between
+
+    share_limits_between(2)
+    yield
+    share_limits_between(1)
+
+
+def test_each_of_two_workers_enforces_half_the_limit(seed_index, tmp_path, two_workers):
+    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "RATE_LIMIT": "6 per minute",
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    client = app.test_client()
+    statuses = [client.post("/api/ask", json={"question": "保険証"}).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    app.extensions["kb_record_queue"].close()
+
+
+def test_a_shared_storage_enforces_the_whole_limit_in_each_worker(two_workers):
+    from webapp.security import worker_share
+
+    assert worker_share("60 per minute", "redis://localhost") == "60 per minute"
+    assert worker_share("60 per minute; 1000 per day", "memory://") == "30 per 1 minute; 500 per 1 day"
 
 
 def test_rate_limit_counts_residents_behind_a_trusted_proxy(seed_index, tmp_path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.answer import ask
 from kb.errors import ContentError
 from kb.query import parse_query
 from kb.synonyms import parse_synonyms
@@ -60,3 +61,21 @@ def test_the_shipped_file_parses():
 ])
 def test_resident_words_reach_official_words(kb, query, item):
     assert kb.search(query, limit=2)[0].entry.id in {entry_id(item), entry_id("5")}
+
+
+@pytest.mark.parametrize("question, lemma", [
+    ("マイナンバーカードなくしたら保険の情報見られちゃう？", "無くす"),
+    ("カードおとした", "落とす"),
+])
+def test_verbs_misread_in_kana_after_a_noun_are_read_as_verbs(kb, question, lemma):
+    assert lemma in [w.term for w in kb.parse(question).words]
+
+
+@pytest.mark.parametrize("question, lemma", [("少なくしたい", "少ない"), ("危なくない", "危ない")])
+def test_adjectives_ending_in_naku_are_left_alone(kb, question, lemma):
+    assert [w.term for w in kb.parse(question).words] == [lemma]
+
+
+def test_a_resident_saying_information_is_seen_means_a_leak(kb):
+    answer = ask(kb, "マイナンバーカードなくしたら保険の情報見られちゃう？")
+    assert answer.kind == "answer" and answer.entry.source.item == "7"

@@ -98,7 +98,8 @@ def test_the_knowledge_base_opens_its_vectors_memory_mapped(tmp_path, seed_conte
     try:
         assert kb.vectors.model == "counting-test-encoder"
         assert kb.vectors.entry_ids == list(kb.entries)
-        assert isinstance(kb.vectors._matrix, np.memmap)
+        # not mapped: truncating a mapped file of the served version killed workers with SIGBUS
+        assert not isinstance(kb.vectors._matrix, np.memmap)
     finally:
         kb.close()
 

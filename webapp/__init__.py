@@ -3,6 +3,7 @@
 `webapp:create_app()` is the app; settings come from KB_* environment variables."""
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb import KBError, KnowledgeBase
+from kb import KBError
+from kb.recordqueue import RecordQueue
 from kb.records import Records
 
 from .kbstate import IndexHolder
@@ -37,9 +39,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_log_masking()
 
-    _check_index(app.config["INDEX_DIR"])
-    app.extensions["kb_index"] = IndexHolder(app.config["INDEX_DIR"])
+    app.extensions["kb_index"] = _open_index(app.config["INDEX_DIR"])
     app.extensions["kb_records"] = _records(app)
+    app.extensions["kb_record_queue"] = queue = RecordQueue(
+        app.extensions["kb_records"], purge_days=app.config["RETENTION_DAYS"])
+    atexit.register(queue.close)  # gunicorn's worker_exit hook closes it too (gunicorn.conf.py)
 
     from . import api, discovery, health, pages
     from .assets import register_asset_commands
@@ -58,12 +62,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _check_index(index_dir) -> None:
-    """Fail at start-up, with the command to run, when there is no usable index."""
+def _open_index(index_dir) -> IndexHolder:
+    """The index, opened now: under `gunicorn --preload` the master opens it once and the
+    workers share its memory copy-on-write. No usable index stops start-up with the
+    command to run."""
+    holder = IndexHolder(index_dir)
     try:
-        KnowledgeBase.open(index_dir).close()  # closed again: each worker opens its own
+        holder.get()
     except KBError as error:
         raise StartupError(str(error)) from None
+    return holder
 
 
 def _records(app: Flask) -> Records:

@@ -24,7 +24,8 @@ def knowledge_base():
 
 
 def records():
-    return current_app.extensions["kb_records"]
+    """Where records go: a queue written by a background thread, never waited for."""
+    return current_app.extensions["kb_record_queue"]
 
 
 @bp.post("/ask")
@@ -33,7 +34,8 @@ def ask():
     body = json_object()
     masked = checked_text(body.get("question"))
     kb = knowledge_base()
-    result = decide(kb, masked.search_text, current_app.config["ANSWER_THRESHOLD"])
+    with current_app.extensions["kb_index"].ranking:
+        result = decide(kb, masked.search_text, current_app.config["ANSWER_THRESHOLD"])
     records().add_question(masked.text, result.kind, result.entry.id if result.entry else None,
                            result.confidence, kb.version)
     log.info("ask outcome=%s entry=%s", result.kind, result.entry.id if result.entry else "-")
@@ -42,7 +44,7 @@ def ask():
 
 def _page() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 10_000:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 10_000:  # not ² or ①
         raise APIError(400, "page は 1 以上の整数で指定してください。", "bad_page")
     return int(raw)
 
@@ -53,7 +55,10 @@ def search():
     masked = checked_text(request.args.get("q", ""), "q", required=False)
     kb = knowledge_base()
     topic, document = masked_param("topic"), masked_param("document")
-    return jsonify(present.search_view(kb, masked, topic, document, _page()))
+    page = _page()
+    with current_app.extensions["kb_index"].ranking:
+        view = present.search_view(kb, masked, topic, document, page)
+    return jsonify(view)
 
 
 @bp.post("/suggest")

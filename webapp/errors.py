@@ -24,6 +24,7 @@ MESSAGES = {
     500: "システムで問題が起きました。しばらくしてからもう一度お試しください。",
     503: "ただいま準備中です。しばらくしてからもう一度お試しください。",
 }
+KEPT_HEADERS = ("Allow", "Retry-After")
 
 
 class APIError(Exception):
@@ -60,8 +61,14 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http_error(error: HTTPException):
         status = error.code or 500
         if _wants_json():
-            return json_error(status, MESSAGES.get(status))
-        return render_template("error.html", status=status, message=MESSAGES.get(status, MESSAGES[500])), status
+            response = json_error(status, MESSAGES.get(status))
+        else:
+            response = app.make_response((render_template(
+                "error.html", status=status, message=MESSAGES.get(status, MESSAGES[500])), status))
+        for name, value in error.get_headers():  # Allow on a 405, Retry-After on a 429
+            if name in KEPT_HEADERS:
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(KBError)
     def handle_no_index(error: KBError):

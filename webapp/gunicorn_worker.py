@@ -1,10 +1,11 @@
-"""gunicorn's sync worker, except that its own 400 pages never echo personal data.
+"""gunicorn's workers, except that their own 400 pages never echo personal data.
 
 When gunicorn cannot parse a request it answers itself, quoting the bad request line or
 header name in the page and in its error log. The quoted parts are masked first.
-Use with `--worker-class webapp.gunicorn_worker.MaskingSyncWorker` (see the Procfile)."""
+gunicorn.conf.py (the Procfile's settings) uses MaskingThreadWorker."""
 from __future__ import annotations
 
+from gunicorn.workers.gthread import ThreadWorker
 from gunicorn.workers.sync import SyncWorker
 
 from kb import mask_personal_data
@@ -14,8 +15,8 @@ from .logmask import readable
 MASKED = "(personal data masked)"  # gunicorn writes its page in Latin-1: no Japanese marker
 
 
-class MaskingSyncWorker(SyncWorker):
-    """SyncWorker whose parse errors carry masked text."""
+class MaskingErrors:
+    """A worker whose parse errors carry masked text."""
 
     def handle_error(self, req, client, addr, exc):
         for name, value in list(vars(exc).items()):
@@ -24,3 +25,11 @@ class MaskingSyncWorker(SyncWorker):
                 if mask_personal_data(readable(text)).found:
                     setattr(exc, name, MASKED)
         super().handle_error(req, client, addr, exc)
+
+
+class MaskingSyncWorker(MaskingErrors, SyncWorker):
+    """SyncWorker whose parse errors carry masked text."""
+
+
+class MaskingThreadWorker(MaskingErrors, ThreadWorker):
+    """gthread worker whose parse errors carry masked text."""

@@ -15,9 +15,15 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
+    """The version served, and every version this process refused to serve, with why."""
+    holder = current_app.extensions["kb_index"]
     try:
-        kb = current_app.extensions["kb_index"].get()
+        kb = holder.get()
     except KBError:
-        return jsonify({"status": "not_ready", "message": "索引が読み込めていません。"}), 503
+        kb = None
+    rejected = [{"version": name, "reason": reason} for name, reason in holder.rejected.items()]
+    if kb is None:
+        return jsonify({"status": "not_ready", "message": "索引が読み込めていません。",
+                        "rejected_versions": rejected}), 503
     return jsonify({"status": "ready", "index_version": kb.version, "built_at": kb.built_at,
-                    "entries": len(kb.entries), "semantic": semantic_status()})
+                    "entries": len(kb.entries), "semantic": semantic_status(), "rejected_versions": rejected})

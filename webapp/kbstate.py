@@ -1,53 +1,71 @@
 """The knowledge base loaded in this process, switched when `kb build` publishes a new one.
 
-Every request asks for the current version: one readlink. When the index folder points
-at a new version we open it; if that fails we keep serving the last good one and say
-so in the log. Nothing here is opened at import time."""
+Every request asks for the current version: one readlink. Opening a version is all or
+nothing: it is read into memory and checked (files, counts, a probe question); any
+failure rejects it for good (versions never change once published), logs it once, and
+the last good version stays in service. Nothing here is opened at import time."""
 from __future__ import annotations
 
 import logging
 import threading
 from pathlib import Path
 
-from kb import KBError, KnowledgeBase, current_version_path
-from kb import IndexNotFound
+from kb import IndexCorrupt, IndexNotFound, KBError, KnowledgeBase, current_version_path, verify_version
 
 log = logging.getLogger(__name__)
+REASON_CHARS = 300
+
+
+def open_checked(path: Path) -> KnowledgeBase:
+    """The version at `path`, opened and verified; any failure raises."""
+    kb = KnowledgeBase(path)
+    verify_version(kb)
+    return kb
+
+
+def _reason(error: Exception) -> str:
+    text = str(error) if isinstance(error, KBError) else f"{type(error).__name__}: {error}"
+    return text[:REASON_CHARS]
 
 
 class IndexHolder:
-    """The current KnowledgeBase of one worker process."""
+    """The current KnowledgeBase of one process (shared by its threads)."""
 
-    def __init__(self, index_dir: Path | str):
+    def __init__(self, index_dir: Path | str, opener=open_checked):
         self.index_dir = Path(index_dir)
+        self._open = opener
         self._kb: KnowledgeBase | None = None
         self._path: Path | None = None
-        self._failed: Path | None = None  # a version that would not open: not retried
+        self.rejected: dict[str, str] = {}  # version folder name → why it was not served
         self._lock = threading.Lock()
+        # Ranking is CPU work: one question at a time per process, as with sync workers.
+        # More at once only thrash two cores (the encoder runs outside the GIL); the other
+        # threads are for clients that are slow to send or read.
+        self.ranking = threading.Lock()
 
     def get(self) -> KnowledgeBase:
-        """The newest version that opens; IndexNotFound/IndexCorrupt if none ever did."""
+        """The newest version that opened; IndexNotFound/IndexCorrupt if none ever did."""
         path = current_version_path(self.index_dir)
-        if path is not None and path != self._path and path != self._failed:
+        if path is not None and path != self._path and path.name not in self.rejected:
             with self._lock:
-                if path != self._path:
+                if path != self._path and path.name not in self.rejected:
                     self._switch(path)
         if self._kb is None:
             if path is None:
                 raise IndexNotFound(self.index_dir)
-            KnowledgeBase(path)  # raises the reason it cannot be opened
+            raise IndexCorrupt(self.index_dir, self.rejected.get(path.name, "not opened"))
         return self._kb
 
     def _switch(self, path: Path) -> None:
         try:
-            fresh = KnowledgeBase(path)
-        except KBError as error:
-            self._failed = path
-            log.warning("new index version %s cannot be opened (%s); still serving %s",
-                        path.name, error, self._path.name if self._path else "nothing")
+            fresh = self._open(path)
+        except Exception as error:  # noqa: BLE001 — any failure rejects the version
+            self.rejected[path.name] = _reason(error)
+            log.error("index version %s rejected (%s); still serving %s", path.name,
+                      self.rejected[path.name], self._path.name if self._path else "nothing")
             return
         # The previous version is not closed here: a request in another thread may still
-        # hold it. Its files are released when it is garbage-collected.
+        # hold it. It is released when garbage-collected (it lives in memory only).
         self._kb, self._path = fresh, path
         log.info("serving index version %s", fresh.version)
 

@@ -3,7 +3,7 @@
 They work without JavaScript; /static/lookup.js adds results-as-you-type and keys."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from . import present
 from .api import knowledge_base
@@ -18,9 +18,12 @@ def lookup():
     kb = knowledge_base()
     masked = truncated_text(request.args.get("q", ""))
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+    if not (page.isascii() and page.isdigit() and 0 < int(page) <= 10_000):  # ² and ① are digits too
+        abort(400)
+    page = int(page)
     topic, document = masked_param("topic"), masked_param("document")
-    view = present.search_view(kb, masked, topic, document, page)
+    with current_app.extensions["kb_index"].ranking:
+        view = present.search_view(kb, masked, topic, document, page)
     return render_template(
         "lookup.html", view=view, topics=kb.topics(), documents=list(kb.documents.values()),
         index_version=kb.version,
@@ -48,4 +51,5 @@ def _related(kb, entry, limit: int = 5) -> list:
 
 @bp.get("/widget-demo")
 def widget_demo():
-    return render_template("widget_demo.html", endpoint=request.host_url.rstrip("/"))
+    # The configured public URL, never the Host header (a client chooses that one).
+    return render_template("widget_demo.html", endpoint=current_app.config["PUBLIC_URL"])

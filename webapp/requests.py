@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 from flask import current_app, request
+from werkzeug.exceptions import HTTPException
 
 from kb import Masked, mask_personal_data
 
@@ -20,7 +21,14 @@ def json_object() -> dict:
     """The request body as a JSON object, or the right 4xx."""
     if not request.is_json:
         raise APIError(415)
-    raw = request.get_data(cache=True)
+    try:
+        raw = request.get_data(cache=True)
+    except HTTPException:
+        raise
+    except Exception:  # noqa: BLE001 — the server could not decode the body, e.g. a bad chunk size
+        raise APIError(400, "送信された内容を読み取れませんでした。", "unreadable_body") from None
+    if request.content_length is None and len(raw) >= current_app.config["MAX_CONTENT_LENGTH"]:
+        raise APIError(413)  # a chunked body is cut at the limit: there was more
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

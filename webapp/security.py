@@ -1,10 +1,16 @@
-"""Security headers, CORS for the configured origins only, and per-client rate limits."""
+"""Security headers, CORS for the configured origins only, and per-client rate limits.
+
+Rate-limit counters kept in memory (the default) are per worker process; gunicorn's
+post_fork hook tells us how many workers there are, and each enforces its share of the
+configured limit, so the total a client gets is what is configured. With a shared
+storage (redis://…) every worker enforces the whole limit."""
 from __future__ import annotations
 
 from flask import Flask, request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script anywhere: pages and widget load their code from /static.
@@ -23,6 +29,23 @@ CONTENT_SECURITY_POLICY = "; ".join([
 WRITE_ENDPOINTS = ("api.ask", "api.feedback")
 # Files other sites may load into their pages (the widget).
 EMBEDDABLE = ("/static/widget.js",)
+# Never limited: the proxy's probes and static files.
+UNLIMITED_PREFIXES = ("/static/", "/healthz", "/readyz")
+_workers = 1  # processes sharing the limit, each counting in its own memory
+
+
+def share_limits_between(workers: int) -> None:
+    """Called in each gunicorn worker: `workers` processes split every limit."""
+    global _workers
+    _workers = max(1, workers)
+
+
+def worker_share(limit: str, storage: str) -> str:
+    """This worker's part of `limit` (rounded down: together never more than configured)."""
+    if _workers == 1 or not storage.startswith("memory://"):
+        return limit
+    return "; ".join(f"{max(1, item.amount // _workers)} per {item.multiples} {item.GRANULARITY.name}"
+                     for item in parse_many(limit))
 
 
 
@@ -38,13 +61,14 @@ def init_security(app: Flask) -> None:
         supports_credentials=False,
         max_age=600,
     )
-    # One limiter per app (tests build many); only the API is limited, per client address.
+    # One limiter per app (tests build many); API and pages are limited per client address.
+    storage = app.config["RATE_LIMIT_STORAGE"]
     app.extensions["limiter"] = Limiter(
         get_remote_address,
         app=app,
-        default_limits=[lambda: app.config["RATE_LIMIT"] if request.endpoint in WRITE_ENDPOINTS
-                        else app.config["RATE_LIMIT_LOOKUP"]],
-        default_limits_exempt_when=lambda: not request.path.startswith("/api/") or request.method == "OPTIONS",
+        default_limits=[lambda: worker_share(app.config["RATE_LIMIT"] if request.endpoint in WRITE_ENDPOINTS
+                                             else app.config["RATE_LIMIT_LOOKUP"], storage)],
+        default_limits_exempt_when=lambda: request.path.startswith(UNLIMITED_PREFIXES) or request.method == "OPTIONS",
         storage_uri=app.config["RATE_LIMIT_STORAGE"],
         headers_enabled=True,
     )

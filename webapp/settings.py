@@ -18,6 +18,13 @@ def _origins(value: str) -> list[str]:
     return origins
 
 
+def _public_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if value and (not value.startswith(("http://", "https://")) or "?" in value or "#" in value):
+        raise ValueError(f"{value!r} is not a URL like https://kb.city.example.jp")
+    return value
+
+
 def _flag(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
@@ -42,7 +49,8 @@ SETTINGS = (
     Setting("RATE_LIMIT_STORAGE", "memory://", "where rate-limit counters live (memory:// or redis://…)"),
     Setting("STALE_YEARS", "5", "answers published this many years ago or more are marked as possibly out of date",
             positive_int),
-    Setting("PUBLIC_URL", None, "public base URL of this service, e.g. https://kb.example.jp (canonical links, sitemap, embed snippet)"),
+    Setting("PUBLIC_URL", "", "public base URL of this service, e.g. https://kb.city.example.jp (canonical links, "
+            "sitemap, the widget's embed snippet; never taken from the Host header)", _public_url),
     Setting("SECRET_KEY", None, "key signing the editors' session cookie and forms "
             "(default: a random key kept in the instance folder, instance/secret_key)"),
     Setting("TRUST_REMOTE_USER", "0", "1 = an editor signed in by the city's SSO proxy (REMOTE_USER) "

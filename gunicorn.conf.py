@@ -1,0 +1,33 @@
+"""gunicorn settings of the Procfile's web process (`gunicorn -c gunicorn.conf.py …`).
+
+gthread workers: each worker process serves a few connections at once from threads, so
+a client that stalls mid-request holds one thread, not the whole worker. The index is
+opened once in the master (preload) and shared copy-on-write by the workers."""
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "webapp.gunicorn_worker.MaskingThreadWorker"  # gthread; its own 400s masked
+threads = int(os.environ.get("WEB_THREADS", "4"))
+preload_app = True
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+accesslog = "-"
+# No query strings (questions) in the access log; every line also passes the personal-data mask.
+access_log_format = '%(t)s "%(m)s %(U)s" status=%(s)s bytes=%(B)s time=%(L)ss'
+
+
+def post_fork(server, worker):
+    """Rate-limit counters live in each worker's memory: give each its share."""
+    from webapp.security import share_limits_between
+
+    share_limits_between(server.cfg.workers)
+
+
+def worker_exit(server, worker):
+    """Write the records still queued before the worker goes."""
+    app = getattr(worker, "wsgi", None)
+    queue = getattr(app, "extensions", {}).get("kb_record_queue")
+    if queue is not None:
+        queue.close()

@@ -1,0 +1,137 @@
+"""Question and feedback records written off the request path.
+
+A bounded in-process queue, drained by one background thread that writes in batches.
+Adding a record never waits: when the queue is full, or the database failed a moment
+ago, the record is counted and dropped, with one warning per interval. The same thread
+purges old records once a day. The thread is started lazily in the process that uses
+the queue (a thread does not survive gunicorn's fork)."""
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+
+from .records import Records
+
+log = logging.getLogger(__name__)
+DAY = 24 * 3600.0
+
+
+class RecordQueue:
+    """Records.add_question/add_feedback that return at once (True when queued)."""
+
+    def __init__(self, records: Records, *, capacity: int = 1000, batch: int = 200,
+                 warn_every: float = 60.0, retry_after: float = 5.0,
+                 purge_days: int | None = None, purge_every: float = DAY):
+        self.records = records
+        self.capacity, self.batch = capacity, batch
+        self.warn_every, self.retry_after = warn_every, retry_after
+        self.purge_days, self.purge_every = purge_days, purge_every
+        self.dropped = 0  # records dropped since this process started
+        self._unreported = 0
+        self._last_warning = float("-inf")
+        self._down_until = float("-inf")
+        self._count_lock = threading.Lock()
+        self._start_lock = threading.Lock()
+        self._pid: int | None = None
+        self._thread: threading.Thread | None = None
+
+    def add_question(self, question, outcome, entry_id, confidence, index_version) -> bool:
+        """Queue a (masked) question record."""
+        return self._put("questions", dict(question=question, outcome=outcome, entry_id=entry_id,
+                                           confidence=confidence, index_version=index_version))
+
+    def add_feedback(self, entry_id, helpful, comment, index_version) -> bool:
+        """Queue a feedback record (comment already masked)."""
+        return self._put("feedback", dict(entry_id=entry_id, helpful=helpful, comment=comment,
+                                          index_version=index_version))
+
+    def _put(self, table: str, row: dict) -> bool:
+        self._ensure_thread()
+        if time.monotonic() < self._down_until:
+            self._drop(1, "the database failed a moment ago")
+            return False
+        try:
+            self._queue.put_nowait((table, {**row, "created_at": Records.now()}))
+        except queue.Full:
+            self._drop(1, "the record queue is full")
+            return False
+        return True
+
+    def _ensure_thread(self) -> None:
+        if self._pid == os.getpid():
+            return
+        with self._start_lock:
+            if self._pid != os.getpid():
+                self._queue: queue.Queue = queue.Queue(self.capacity)
+                self._stop = threading.Event()
+                self._next_purge = time.monotonic() + self.purge_every
+                self._thread = threading.Thread(target=self._drain, name="record-writer", daemon=True)
+                self._thread.start()
+                self._pid = os.getpid()
+
+    def _drain(self) -> None:
+        while not (self._stop.is_set() and self._queue.empty()):
+            try:
+                items = [self._queue.get(timeout=0.5)]
+            except queue.Empty:
+                items = []
+            while items and len(items) < self.batch:
+                try:
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            if items:
+                self._write(items)
+            self._purge_when_due()
+
+    def _write(self, items: list[tuple[str, dict]]) -> None:
+        try:
+            if not self.records.add_rows([r for t, r in items if t == "questions"],
+                                         [r for t, r in items if t == "feedback"]):
+                self._down_until = time.monotonic() + self.retry_after
+                self._drop(len(items), "the database is unavailable")
+        finally:
+            for _ in items:
+                self._queue.task_done()
+
+    def _purge_when_due(self) -> None:
+        if self.purge_days is None or time.monotonic() < self._next_purge:
+            return
+        self._next_purge = time.monotonic() + self.purge_every
+        if self.records.try_purge(self.purge_days):
+            log.info("purged records older than %d days", self.purge_days)
+
+    def _drop(self, count: int, why: str) -> None:
+        with self._count_lock:
+            self.dropped += count
+            self._unreported += count
+            now = time.monotonic()
+            if now - self._last_warning < self.warn_every:
+                return
+            log.warning("%d record(s) dropped: %s (answers are not affected)", self._unreported, why)
+            self._last_warning, self._unreported = now, 0
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every queued record is written or dropped; False on timeout."""
+        if self._pid != os.getpid():
+            return True
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Write what is queued (waiting at most `timeout`) and stop the thread."""
+        if self._pid != os.getpid() or self._thread is None:
+            return
+        self._stop.set()
+        self._thread.join(timeout)
+        left = self._queue.qsize()
+        if left:
+            self._drop(left, "shutting down with the database unavailable")
+        self._pid = None

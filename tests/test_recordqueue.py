@@ -1,0 +1,89 @@
+"""Records leave the request path: queued, written in batches by a thread, never waited for."""
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import insert, select
+
+from kb.recordqueue import RecordQueue
+from kb.records import Records, questions
+
+
+def ask(queue: RecordQueue, n: int) -> list[bool]:
+    return [queue.add_question(f"質問{i}", "answer", None, 0.5, "v1") for i in range(n)]
+
+
+def test_a_locked_sqlite_file_never_delays_the_caller(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    records = Records(f"sqlite:///{path}")
+    records.create_tables()
+    queue = RecordQueue(records)
+    locker = sqlite3.connect(path, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")  # another process holds the database
+    started = time.perf_counter()
+    assert ask(queue, 20) == [True] * 20
+    assert time.perf_counter() - started < 0.5  # the busy timeout is 3 s: nobody waited for it
+    time.sleep(0.3)
+    locker.execute("COMMIT")
+    assert queue.flush(timeout=10)
+    assert records.count(questions) == 20
+    queue.close()
+    records.dispose()
+
+
+class StuckDatabase(Records):
+    """A database that does not answer until released."""
+
+    def __init__(self):
+        self.released = threading.Event()
+        self.batches: list[int] = []
+
+    def add_rows(self, question_rows, feedback_rows):
+        self.released.wait(10)
+        self.batches.append(len(question_rows) + len(feedback_rows))
+        return True
+
+
+def test_a_full_queue_drops_and_warns_once_per_interval(caplog):
+    database = StuckDatabase()
+    queue = RecordQueue(database, capacity=5, batch=100, warn_every=60)
+    with caplog.at_level(logging.WARNING):
+        accepted = ask(queue, 50)
+    database.released.set()
+    assert queue.flush()
+    assert 5 <= sum(accepted) <= 6 and queue.dropped == 50 - sum(accepted)  # one may be in the writer's hands
+    assert caplog.text.count("dropped") == 1 and "質問" not in caplog.text
+    assert sum(database.batches) == sum(accepted) and len(database.batches) <= 2  # written in batches
+    queue.close()
+
+
+def test_close_writes_what_is_queued(tmp_path):
+    records = Records(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    records.create_tables()
+    queue = RecordQueue(records)
+    ask(queue, 30)
+    queue.close()
+    assert records.count(questions) == 30
+    records.dispose()
+
+
+def test_old_records_are_purged_while_the_app_runs(tmp_path):
+    records = Records(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    records.create_tables()
+    with records.engine.begin() as conn:
+        conn.execute(insert(questions), [dict(created_at=datetime.now(timezone.utc) - timedelta(days=91),
+                                              question="古い", outcome="no_answer")])
+    queue = RecordQueue(records, purge_days=90, purge_every=0.05)
+    ask(queue, 1)
+    assert queue.flush()
+    deadline = time.monotonic() + 5
+    while records.count(questions) != 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with records.engine.connect() as conn:
+        assert [r.question for r in conn.execute(select(questions.c.question))] == ["質問0"]
+    queue.close()
+    records.dispose()
