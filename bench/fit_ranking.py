@@ -34,7 +34,7 @@ SHARED = ROOT.parent / "shared"
 LGFAQ = SHARED / "corpora" / "localgovfaq-amagasaki"
 OUT = ROOT / "kb" / "data" / "decision.json"
 FEATURES = ("coverage", "sentence", "bm25", "semantic")
-GRID = {"coverage": (1.0, 1.5, 2.5), "sentence": (0.0, 1.0, 2.0, 2.5), "bm25": (1.0, 2.0), "semantic": (15.0, 18.0, 22.0, 25.0)}
+GRID = {"coverage": (1.0, 1.5, 2.0, 2.5), "sentence": (0.0, 0.5, 1.0), "bm25": (0.0, 0.25, 0.5, 1.0), "semantic": (20.0, 25.0, 30.0, 35.0)}
 
 
 def candidate_features(kb: KnowledgeBase, text: str, semantic: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,12 @@ def ranking_weights() -> dict[str, dict[str, float]]:
     return data["ranking"]
 
 
-def fuse(coverage: np.ndarray, sentence: np.ndarray, bm25: np.ndarray, similarity: np.ndarray | None) -> np.ndarray:
+def uses_sentences(semantic: bool) -> bool:
+    """Does the ranking of this path weigh the best answer sentence's coverage at all?"""
+    return bool(ranking_weights()["semantic" if semantic else "lexical"].get("sentence"))
+
+
+def fuse(coverage: np.ndarray, sentence: np.ndarray | float, bm25: np.ndarray, similarity: np.ndarray | None) -> np.ndarray:
     """One score per candidate: coverage (by the whole entry and by its best answer
     sentence), max-normalised BM25F and (if any) the cosine similarity, weighted (the
     cosine's weight is large: e5 cosines vary within ~0.1)."""

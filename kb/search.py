@@ -24,7 +24,7 @@ from .suggest import suggest_entries
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
 from .encoder import shared_encoder
-from .ranking import fuse
+from .ranking import fuse, uses_sentences
 from .vectors import EntryVectors
 
 CANDIDATES = 50  # re-scored by coverage (and meaning); the rest keep their BM25 order
@@ -183,8 +183,8 @@ class KnowledgeBase:
         candidates = np.union1d(by_score[:CANDIDATES], ranked_by_meaning) if similarity is not None else by_score[:CANDIDATES]
         tail = by_score[~np.isin(by_score, candidates)]
         coverage, nouns = self.coverages(parsed, candidates)
-        ranked = fuse(coverage, self.sentence_coverages(parsed, candidates), scores[candidates] / top,
-                      None if similarity is None else similarity[candidates])
+        sentence = self.sentence_coverages(parsed, candidates) if uses_sentences(similarity is not None) else 0.0
+        ranked = fuse(coverage, sentence, scores[candidates] / top, None if similarity is None else similarity[candidates])
         hits = [Hit(self.entries[self._ids[row]], float(score), float(c), float(n),
                     None if similarity is None else float(similarity[row]))
                 for row, score, c, n in zip(candidates, ranked, coverage, nouns)]
