@@ -39,6 +39,7 @@ from .vectors import write_vectors
 INDEX_FORMAT = 5
 CURRENT_LINK = "current"
 VERSIONS_DIR = "versions"
+WHOOSH_POOL_MB = 128  # Whoosh's posting pool: flushed to a segment when full
 KEEP_VERSIONS = 3  # the new one and two before it, for readers still holding them
 
 ProgressCallback = Callable[[int, int], None]
@@ -85,31 +86,36 @@ def build_index(content: Content, index_dir: Path | str, progress: ProgressCallb
 def _write_version(content: Content, target: Path, version: str, progress) -> None:
     (target / "whoosh").mkdir(parents=True)
     ix = whoosh_index.create_in(str(target / "whoosh"), build_schema())
-    writer = ix.writer(limitmb=256)
+    writer = ix.writer(limitmb=WHOOSH_POOL_MB)
     lexical = LexicalBuilder()
-    records = []
     total = len(content.entries)
-    try:
-        for count, entry in enumerate(content.entries, 1):
-            fields = document_fields(entry)
-            # Analysed once here; Whoosh's tokenizers then read the same cached analysis.
-            lexical.add(fields["question"], fields["alternates"], entry.answer_text, "\n".join(r.title for r in entry.related))
-            writer.add_document(**fields)
-            records.append(
-                {
+    # entries.json is written as the entries go by: 100k entries' dicts never sit in memory
+    with open(target / "entries.json", "w", encoding="utf-8") as records:
+        records.write("[")
+        try:
+            for count, entry in enumerate(content.entries, 1):
+                fields = document_fields(entry)
+                # Analysed once here; Whoosh's tokenizer then reads the same cached analysis.
+                lexical.add(fields["question"], fields["alternates"], entry.answer_text,
+                            "\n".join(r.title for r in entry.related))
+                writer.add_document(**fields)
+                record = {
                     "entry": entry.to_dict(),
                     # for suggestions while typing kana: 「ほけん」 → 保険…
                     "question_reading": "".join(m.reading for m in analyze(entry.question)),
                 }
-            )
-            if progress:
-                progress(count, total)
-    except BaseException:
-        writer.cancel()
-        raise
+                records.write(("," if count > 1 else "") + json.dumps(record, ensure_ascii=False))
+                if progress:
+                    progress(count, total)
+        except BaseException:
+            writer.cancel()
+            raise
+        records.write("]")
+        records.flush()
+        os.fsync(records.fileno())
     writer.commit()
+    del writer, ix
     lexical.write(target)
-    _write_json(target / "entries.json", records)
     _write_json(
         target / "meta.json",
         {

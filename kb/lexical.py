@@ -126,14 +126,14 @@ class LexicalBuilder:
         boosts = {f"w:{k}": v for k, v in WORD_FIELDS.items()}
         boosts |= {f"b:{k}": v for k, v in BIGRAM_FIELDS.items()}
         boosts["r:all"] = READING_FIELD_BOOST
-        parts = [_bm25(*(np.frombuffer(a, t) for a, t in zip(arrays, (np.int32, np.int32, np.float32, np.float32))),
-                       shape, boosts[name]) for name, arrays in self.fields.items()]
-        self.fields.clear()  # one field's arrays at a time: the 100k-entry build stays small
-        rows, cols, values = (np.concatenate(column) for column in zip(*parts))
-        del parts
-        # one matrix from all fields at once: duplicates (a term in several fields) are summed
-        scores = sparse.csc_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
-        del rows, cols, values
+        scores = sparse.csc_matrix(shape, dtype=np.float32)
+        while self.fields:  # one field at a time, its raw arrays freed as it is added
+            name, arrays = self.fields.popitem()
+            rows, cols, values = _bm25(*(np.frombuffer(a, t) for a, t in zip(arrays, (np.int32, np.int32, np.float32, np.float32))),
+                                       shape, boosts[name])
+            del arrays
+            scores = scores + sparse.csc_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
+            del rows, cols, values
         sparse.save_npz(target / SCORES_FILE, _drop_common_bigrams(scores, self.vocab))
         rows, cols, codes = (np.frombuffer(a, t) for a, t in zip(self.holds, (np.int32, np.int32, np.int8)))
         holds = sparse.csr_matrix((codes, (rows, cols)), shape=shape, dtype=np.int8)
