@@ -141,8 +141,13 @@ def _apply_synonyms(words: list[QueryWord], key: str, rules: list[Rule]) -> list
     extra: list[tuple[str, ...]] = []
     terms = [w.term for w in words]
     kana_readings = [w.reading for w in words if w.kana]
+    term_set = set(terms)
+
+    def may_match(phrase) -> bool:  # a cheap necessary condition of phrase_in_query
+        return bool(kana_readings) or (bool(phrase.terms) and phrase.terms[0] in term_set) or phrase.key[:2] in key
+
     for rule in rules:
-        source = next((s for s in rule.sources if phrase_in_query(s, terms, key, kana_readings)), None)
+        source = next((s for s in rule.sources if may_match(s) and phrase_in_query(s, terms, key, kana_readings)), None)
         if source is None:
             continue
         targets = [t.terms for t in rule.targets if t.terms]
