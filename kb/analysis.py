@@ -1,12 +1,12 @@
-"""Japanese text analysis: SudachiPy morphemes and the Whoosh tokenizers built on them.
+"""Japanese text analysis: SudachiPy morphemes, and the Whoosh tokenizers built on them.
 
-Three views of the same text feed three kinds of index field:
-- `JapaneseTokenizer`: content words as Sudachi normalised forms, split mode C plus
-  its A sub-units at the same position (so 漏洩 finds 情報漏えい);
-- `ReadingTokenizer`: katakana reading bigrams, so kana-only queries
-  (まいなほけんしょう, はき) reach words written in kanji;
-- `BigramTokenizer`: character bigrams, the fallback for words Sudachi does not know.
-Offsets always point into the verbatim text, so highlights land on published text.
+`analyze` gives content words as Sudachi normalised forms, split mode C plus their A
+sub-units (so 漏洩 finds 情報漏えい), with readings; `reading_bigrams` and
+`text_reading_bigrams` let kana-only queries (まいなほけんしょう, はき) reach words written in
+kanji; `char_bigrams` is the fallback for words Sudachi does not know. The term matrices
+(lexical.py) are built from these; `JapaneseTokenizer` serves Whoosh and highlighting, and
+`BigramTokenizer` the same bigrams as a Whoosh tokenizer. Offsets always point into the
+verbatim text, so highlights land on published text.
 """
 from __future__ import annotations
 
@@ -198,15 +198,6 @@ class JapaneseTokenizer(_BaseTokenizer):
             for sub in m.subterms:
                 if sub != m.term:
                     yield sub, m.start, m.end, False
-
-
-class ReadingTokenizer(_BaseTokenizer):
-    """Katakana reading bigrams of each content word."""
-
-    def _pieces(self, value):
-        for m in analyze(value):
-            for gram in reading_bigrams(m.reading):
-                yield gram, m.start, m.end, True
 
 
 class BigramTokenizer(_BaseTokenizer):

@@ -15,17 +15,17 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import JapaneseTokenizer, reading_bigrams
+from .encoder import shared_encoder
 from .errors import IndexCorrupt, IndexNotFound
 from .indexer import INDEX_FORMAT, VERSIONS_DIR, current_version_path
 from .lexical import PART, WORD, LexicalIndex, idf
 from .models import Document, Entry
 from .query import ParsedQuery, QueryWord, lexical_clauses, parse_query
+from .ranking import fuse, uses_sentences
 from .suggest import suggest_entries
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
-from .encoder import shared_encoder
-from .ranking import fuse, uses_sentences
-from .vectors import EntryVectors
+from .vectors import EntryVectors, question_similarities
 
 CANDIDATES = 50  # re-scored by coverage (and meaning); the rest keep their BM25 order
 KANA_MATCH = 0.75  # share of a kana word's reading bigrams an entry must hold
@@ -199,10 +199,7 @@ class KnowledgeBase:
         """Cosine similarity of `text` to each entry (raw, so its scale does not depend on
         how many entries there are); None when this version has no vectors or the encoder
         that made them is not loaded."""
-        encoder = shared_encoder() if self.vectors is not None else None
-        if encoder is None or encoder.name != self.vectors.model:
-            return None
-        return self.vectors.similarities(encoder.encode_queries([text])[0])
+        return question_similarities(self.vectors, shared_encoder() if self.vectors is not None else None, text)
 
     def _filter_mask(self, topic: str | None, document: str | None) -> np.ndarray:
         keep = np.ones(len(self._ids), np.float32)
@@ -269,11 +266,6 @@ class KnowledgeBase:
         """Does any entry hold this word (or, typed in kana, its reading)?"""
         return bool(self.lexical.doc_freq(word.term)) or any(
             self.lexical.doc_freq(t) for group in word.expansions for t in group)
-
-    def coverage(self, parsed: ParsedQuery, entry_id: str) -> tuple[float, float]:
-        """(weighted share of the question's words the entry holds, matched noun weight)."""
-        coverage, nouns = self.coverages(parsed, np.array([self._row[entry_id]]))
-        return float(coverage[0]), float(nouns[0])
 
     def suggest(self, text: str, limit: int = 8) -> list[Entry]:
         """Questions that start with or contain what has been typed (kana too), then what

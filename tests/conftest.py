@@ -1,6 +1,7 @@
 """Shared fixtures: the real seed content, a seed index built once per session."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,15 @@ def needs_shared(path: Path):
 @pytest.fixture(scope="session")
 def seed_content():
     return load_content([CONTENT])
+
+
+@pytest.fixture
+def content_dir(tmp_path):
+    """A content folder holding a copy of the seed document, for tests that add files."""
+    folder = tmp_path / "content"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@ percentiles, Groonga's query text. (Groonga and bm25s themselves are not needed 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given

@@ -77,7 +77,6 @@ def test_bad_content_is_one_line_with_file_and_line(tmp_path):
 def test_eval_prints_the_figures(built):
     result = run("eval", str(DEV_QUERIES), "--index", str(built))
     assert result.exit_code == 0
-    figures = dict(line.split(None, 1) if not line.startswith(("no-answer", "answered", "false")) else line.rsplit(None, 1) for line in [])
     assert "Recall@1" in result.output and "MRR@10" in result.output and "no-answer accuracy" in result.output
     recall = float(next(l for l in result.output.splitlines() if l.startswith("Recall@1")).split()[-1])
     assert recall >= 0.9

@@ -1,7 +1,6 @@
 """Building beside the serving index and switching atomically."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
@@ -10,15 +9,6 @@ from kb.indexer import build_index, current_version_path
 from kb.ingest import load_content
 from kb.search import KnowledgeBase
 
-from .conftest import SEED
-
-
-@pytest.fixture
-def content_dir(tmp_path):
-    folder = tmp_path / "content"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
-    return folder
 
 
 def test_rebuild_switches_while_an_open_reader_keeps_its_version(tmp_path, content_dir):

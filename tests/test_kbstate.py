@@ -16,29 +16,20 @@ from kb.indexer import build_index as build_lexical
 from kb.ingest import load_content
 from webapp.kbstate import IndexHolder
 
-from .conftest import SEED
 
 
-def build_index(content, index_dir):
+def build_index(content_dir, index_dir):
     """A version with every file the product writes: term matrices and vectors."""
-    return build_lexical(content, index_dir, encoder=shared_encoder())
+    return build_lexical(content_dir, index_dir, encoder=shared_encoder())
 
 
-@pytest.fixture
-def content(tmp_path):
-    folder = tmp_path / "content"
-    folder.mkdir()
-    shutil.copy(SEED, folder / SEED.name)
-    return folder
-
-
-def test_holder_follows_rebuilds(tmp_path, content):
+def test_holder_follows_rebuilds(tmp_path, content_dir):
     index_dir = tmp_path / "index"
-    first = build_index(load_content([content]), index_dir)
+    first = build_index(load_content([content_dir]), index_dir)
     holder = IndexHolder(index_dir)
     assert holder.get().version == first
-    (content / "more.csv").write_text("id,question,answer\n1,粗大ごみの出し方,受付センターへ。\n", "utf-8")
-    second = build_index(load_content([content]), index_dir)
+    (content_dir / "more.csv").write_text("id,question,answer\n1,粗大ごみの出し方,受付センターへ。\n", "utf-8")
+    second = build_index(load_content([content_dir]), index_dir)
     assert holder.get().version == second and "more.1" in holder.get().entries
 
 
@@ -83,9 +74,9 @@ DAMAGES = {
 # numpy's np.load leaves the file open when a .npz is not a zip: a leak once per bad version
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("damage", DAMAGES.values(), ids=DAMAGES.keys())
-def test_a_damaged_version_is_rejected_once_and_the_last_good_one_served(tmp_path, content, caplog, damage):
+def test_a_damaged_version_is_rejected_once_and_the_last_good_one_served(tmp_path, content_dir, caplog, damage):
     index_dir = tmp_path / "index"
-    good = build_index(load_content([content]), index_dir)
+    good = build_index(load_content([content_dir]), index_dir)
     holder = IndexHolder(index_dir)
     assert holder.get().version == good
     bad = publish_copy(index_dir, damage)
@@ -96,11 +87,11 @@ def test_a_damaged_version_is_rejected_once_and_the_last_good_one_served(tmp_pat
     assert caplog.text.count("rejected") == 1 and "still serving " + good in caplog.text
 
 
-def test_readyz_names_the_version_served_and_the_one_rejected(tmp_path, content):
+def test_readyz_names_the_version_served_and_the_one_rejected(tmp_path, content_dir):
     from webapp import create_app
 
     index_dir = tmp_path / "index"
-    good = build_index(load_content([content]), index_dir)
+    good = build_index(load_content([content_dir]), index_dir)
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATABASE_URL": f"sqlite:///{tmp_path}/db"})
     bad = publish_copy(index_dir, truncate("lexical.npz", lambda size: 0))
     client = app.test_client()
@@ -111,9 +102,9 @@ def test_readyz_names_the_version_served_and_the_one_rejected(tmp_path, content)
     app.extensions["kb_record_queue"].close()
 
 
-def test_damaging_the_served_version_on_disk_cannot_reach_the_process(tmp_path, content):
+def test_damaging_the_served_version_on_disk_cannot_reach_the_process(tmp_path, content_dir):
     index_dir = tmp_path / "index"
-    build_index(load_content([content]), index_dir)
+    build_index(load_content([content_dir]), index_dir)
     holder = IndexHolder(index_dir)
     before = [h.entry.id for h in holder.get().search("マイナ保険証でなりすましは起きませんか")]
     for name in ("lexical.npz", "holds.npz", "vectors.npy"):  # a mapped file truncated: SIGBUS

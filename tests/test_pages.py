@@ -25,7 +25,7 @@ def test_lookup_page_shows_results_with_highlights_and_source(client):
 def test_lookup_filters_by_topic_and_document(client):
     page = text_of(client.get("/?topic=委託"))
     assert page.count('class="result"') == 2
-    assert "9件" in text_of(client.get(f"/?document=000_54ca3830d61bfcef"))
+    assert "9件" in text_of(client.get("/?document=000_54ca3830d61bfcef"))
 
 
 def test_lookup_pages_through_many_results(client):

@@ -1,7 +1,6 @@
 """The JSON API (/api): ask, search, suggest, entries, topics, feedback, OpenAPI."""
 from __future__ import annotations
 
-import json
 import logging
 from importlib import resources
 
