@@ -39,10 +39,12 @@ class StuckDatabase(Records):
     """A database that does not answer until released."""
 
     def __init__(self):
+        self.entered = threading.Event()  # the writer holds a batch and waits
         self.released = threading.Event()
         self.batches: list[int] = []
 
     def add_rows(self, question_rows, feedback_rows):
+        self.entered.set()
         self.released.wait(10)
         self.batches.append(len(question_rows) + len(feedback_rows))
         return True
@@ -52,10 +54,12 @@ def test_a_full_queue_drops_and_warns_once_per_interval(caplog):
     database = StuckDatabase()
     queue = RecordQueue(database, capacity=5, batch=100, warn_every=60)
     with caplog.at_level(logging.WARNING):
-        accepted = ask(queue, 50)
+        accepted = ask(queue, 1)
+        assert database.entered.wait(5)  # the writer is stuck with the first record in its hands
+        accepted += ask(queue, 49)
     database.released.set()
     assert queue.flush()
-    assert 5 <= sum(accepted) <= 6 and queue.dropped == 50 - sum(accepted)  # one may be in the writer's hands
+    assert accepted == [True] * 6 + [False] * 44 and queue.dropped == 44  # 1 being written + 5 queued
     assert caplog.text.count("dropped") == 1 and "質問" not in caplog.text
     assert sum(database.batches) == sum(accepted) and len(database.batches) <= 2  # written in batches
     queue.close()
