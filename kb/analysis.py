@@ -162,6 +162,15 @@ def char_bigrams(normalized: str) -> Iterator[tuple[str, int, int]]:
             yield text[i : i + 2], s + i, s + i + 2
 
 
+def char_bigram_terms(text: str) -> list[str]:
+    """The bigrams `char_bigrams` gives for normalised `text`, without offsets, from the
+    normalisation its analysis already made (a build's fast path)."""
+    grams: list[str] = []
+    for run in _WORD_RUN_RE.findall(to_katakana(_tokens(text)[0].text)):
+        grams += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+    return grams
+
+
 class _BaseTokenizer(Tokenizer):
     """Shared Whoosh plumbing: turn (text, start, end) triples into Tokens."""
 

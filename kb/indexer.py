@@ -28,10 +28,10 @@ from typing import Callable
 
 from whoosh import index as whoosh_index
 
-from .analysis import analyze
+from .analysispool import analysed_entries
 from .errors import IndexWriteError
 from .ingest import Content
-from .lexical import LexicalBuilder
+from .lexicalbuild import LexicalBuilder
 from .schema import build_schema, document_fields
 from .synonyms import parse_synonyms
 from .vectors import write_vectors
@@ -61,16 +61,17 @@ def _new_version() -> str:
 
 
 def build_index(content: Content, index_dir: Path | str, progress: ProgressCallback | None = None,
-                encoder=None) -> str:
+                encoder=None, workers: int = 1) -> str:
     """Index `content` into a new version under `index_dir`, switch to it, return its name.
-    With an `encoder` (kb.encoder), the entries' vectors are stored too."""
+    With an `encoder` (kb.encoder), the entries' vectors are stored too; `workers` > 1
+    analyses the entries in that many processes (the same index, sooner)."""
     index_dir = Path(index_dir)
     parse_synonyms(content.synonyms_text)  # a bad rule fails the build before any writing
     with _build_lock(index_dir):
         version = _new_version()
         target = index_dir / VERSIONS_DIR / version
         try:
-            _write_version(content, target, version, progress)
+            _write_version(content, target, version, progress, workers)
             write_vectors(content.entries, target, encoder)
             _switch(index_dir, target)
         except OSError as error:  # a full disk, a read-only folder: one line, not a traceback
@@ -83,7 +84,7 @@ def build_index(content: Content, index_dir: Path | str, progress: ProgressCallb
     return version
 
 
-def _write_version(content: Content, target: Path, version: str, progress) -> None:
+def _write_version(content: Content, target: Path, version: str, progress, workers: int) -> None:
     (target / "whoosh").mkdir(parents=True)
     ix = whoosh_index.create_in(str(target / "whoosh"), build_schema())
     writer = ix.writer(limitmb=WHOOSH_POOL_MB)
@@ -93,18 +94,11 @@ def _write_version(content: Content, target: Path, version: str, progress) -> No
     with open(target / "entries.json", "w", encoding="utf-8") as records:
         records.write("[")
         try:
-            for count, entry in enumerate(content.entries, 1):
-                fields = document_fields(entry)
-                # Analysed once here; Whoosh's tokenizer then reads the same cached analysis.
-                lexical.add(fields["question"], fields["alternates"], entry.answer_text,
-                            "\n".join(r.title for r in entry.related))
-                writer.add_document(**fields)
-                record = {
-                    "entry": entry.to_dict(),
-                    # for suggestions while typing kana: 「ほけん」 → 保険…
-                    "question_reading": "".join(m.reading for m in analyze(entry.question)),
-                }
-                records.write(("," if count > 1 else "") + json.dumps(record, ensure_ascii=False))
+            analysed_all = analysed_entries(content.entries, workers)
+            for count, (entry, analysed) in enumerate(zip(content.entries, analysed_all), 1):
+                lexical.add(analysed)
+                writer.add_document(**document_fields(entry, analysed.whoosh))
+                records.write(("," if count > 1 else "") + analysed.record)
                 if progress:
                     progress(count, total)
         except BaseException:

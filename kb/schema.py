@@ -1,6 +1,8 @@
 """The Whoosh schema: the record of every entry's fields (id, document, topics) with its
 question and alternates indexed. Ranking reads the term matrices (kb/lexical.py), built
-from the same analysis; the answers are not indexed twice."""
+from the same analysis: a build hands Whoosh the terms it already has (kb/entryanalysis.py),
+so no text is analysed twice, and the answers are not indexed twice. No positions are
+kept (phrase=False): a word and its sub-units share a position, nothing asks for phrases."""
 from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
@@ -15,18 +17,18 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         document=ID(stored=True),
         topics=KEYWORD(commas=True, stored=True),
-        question=TEXT(analyzer=japanese, stored=False),
-        alternates=TEXT(analyzer=japanese),
+        question=TEXT(analyzer=japanese, stored=False, phrase=False),
+        alternates=TEXT(analyzer=japanese, phrase=False),
     )
 
 
-def document_fields(entry) -> dict:
-    """The indexed fields of one entry."""
-    alternates = "\n".join(entry.alternates)
+def document_fields(entry, terms: dict[str, list[str]]) -> dict:
+    """The indexed fields of one entry; question and alternates as their analysed `terms`
+    (Whoosh indexes a list of terms as given, without its analyzer)."""
     return {
         "id": entry.id,
         "document": entry.source.document_id,
         "topics": ",".join(entry.topics),
-        "question": entry.question,
-        "alternates": alternates,
+        "question": terms["question"],
+        "alternates": terms["alternates"],
     }
