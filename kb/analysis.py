@@ -95,12 +95,17 @@ def _term_of(morpheme) -> str:
     return morpheme.normalized_form().lower()
 
 
-def _is_content(morpheme) -> bool:
-    pos = morpheme.part_of_speech()
-    if pos[0] not in POS_WEIGHTS:
-        return False
+def _content_term(morpheme) -> tuple[str, str] | None:
+    """(term, part of speech) of a content word; None for anything else."""
+    pos = morpheme.part_of_speech()[0]
+    if pos not in POS_WEIGHTS:
+        return None
     term = _term_of(morpheme)
-    return bool(term.strip()) and term not in stop_terms()
+    return (term, pos) if term.strip() and term not in stop_terms() else None
+
+
+def _is_content(morpheme) -> bool:
+    return _content_term(morpheme) is not None
 
 
 @lru_cache(maxsize=16)
@@ -120,23 +125,17 @@ def analyze(text: str) -> tuple[Morph, ...]:
     norm, morphemes = _tokens(text)
     morphs = []
     for m in morphemes:
-        if not _is_content(m):
+        content = _content_term(m)
+        if content is None:
             continue
+        term, pos = content
+        begin, end = m.begin(), m.end()
         # one or two chars cannot hold two words worth splitting (and splitting is costly)
-        subunits = m.split(SplitMode.A) if m.end() - m.begin() > 2 else (m,)
-        subterms = tuple(_term_of(s) for s in subunits if _is_content(s)) if len(subunits) > 1 else ()
-        morphs.append(
-            Morph(
-                term=_term_of(m),
-                pos=m.part_of_speech()[0],
-                weight=POS_WEIGHTS[m.part_of_speech()[0]],
-                reading=to_katakana(m.reading_form()),
-                start=norm.starts[m.begin()],
-                end=norm.ends[m.end() - 1],
-                subterms=subterms,
-                pieces=len(subunits),
-            )
-        )
+        subunits = m.split(SplitMode.A) if end - begin > 2 else (m,)
+        subterms = tuple(c[0] for c in map(_content_term, subunits) if c) if len(subunits) > 1 else ()
+        morphs.append(Morph(term=term, pos=pos, weight=POS_WEIGHTS[pos], reading=to_katakana(m.reading_form()),
+                            start=norm.starts[begin], end=norm.ends[end - 1], subterms=subterms,
+                            pieces=len(subunits)))
     return tuple(morphs)
 
 
@@ -239,8 +238,9 @@ def text_reading_bigrams(text: str) -> set[str]:
     run: list[str] = []
     for m in (*_tokens(text)[1], None):
         if m is None or not _WORD_RUN_RE.search(m.surface()):
-            grams.update(reading_bigrams("".join(run)))
-            run = []
+            if run:
+                grams.update(reading_bigrams(to_katakana("".join(run))))
+                run = []
         else:
-            run.append(to_katakana(m.reading_form()))
+            run.append(m.reading_form())
     return grams

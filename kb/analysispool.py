@@ -18,6 +18,7 @@ from .entryanalysis import AnalysedEntry, analyse_entry
 
 MAX_BATCH = 256  # entries sent to a worker at once
 BATCHES_PER_WORKER = 8  # smaller batches for small contents, so every worker gets some
+MIN_ENTRIES_PER_WORKER = 100  # below this a worker costs more to start than it saves
 
 
 def _analyse_batch(entries) -> list[AnalysedEntry]:
@@ -29,9 +30,12 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
 
 
-def analysed_entries(entries: Sequence, workers: int = 1) -> Iterator[AnalysedEntry]:
-    """`analyse_entry` of each entry, in order, over `workers` processes (1: this one)."""
-    if workers <= 1 or len(entries) < 2:
+def analysed_entries(entries: Sequence, workers: int = 1,
+                     min_per_worker: int = MIN_ENTRIES_PER_WORKER) -> Iterator[AnalysedEntry]:
+    """`analyse_entry` of each entry, in order, over up to `workers` processes (each with
+    at least `min_per_worker` entries; none: this process)."""
+    workers = min(workers, len(entries) // max(min_per_worker, 1))
+    if workers <= 1:
         yield from map(analyse_entry, entries)
         return
     size = max(1, min(MAX_BATCH, math.ceil(len(entries) / (workers * BATCHES_PER_WORKER))))

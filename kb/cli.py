@@ -88,7 +88,7 @@ def build(content: tuple[Path, ...], index_dir: Path | None, check: bool) -> Non
     encoder = shared_encoder()
     with click.progressbar(length=total, label=f"indexing {total} entries", file=sys.stderr) as bar:
         version = build_index(loaded, _index_dir(index_dir), progress=lambda done, _: bar.update(1),
-                              encoder=encoder)
+                              encoder=encoder, workers=config.setting("BUILD_WORKERS"))
     click.echo(f"built {version}: {total} entries from {len(loaded.documents)} document(s) → {_index_dir(index_dir)}"
                f"; semantic signal {semantic_status()}")
 

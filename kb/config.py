@@ -33,6 +33,14 @@ def parse_semantic(value: str) -> str:
     raise ValueError("must be off, on, e5, use or dir:/path/to/model")
 
 
+def worker_count(value: str) -> int:
+    """A number of processes, or auto: one per CPU core this process may use, at most 4."""
+    if value.strip() == "auto":
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return max(1, min(cores, 4))
+    return positive_int(value)
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: name (KB_ + name in the environment), default, parser, help text."""
@@ -54,6 +62,8 @@ SETTINGS = (
     Setting("SEMANTIC", "on", "semantic signal: off (lexical only), on (the packaged model), e5, use, "
             "or dir:/path (an ONNX model folder, see README)", parse_semantic),
     Setting("RETENTION_DAYS", "90", "days question and feedback records are kept", positive_int),
+    Setting("BUILD_WORKERS", "auto", "processes that analyse the entries in `kb build`: a number, or auto "
+            "(one per CPU core, at most 4; small contents use fewer)", worker_count),
 )
 
 
