@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from .entryanalysis import AnalysedEntry
+from .entryanalysis import AnalysedEntry, Terms, split_terms
 from .lexical import (B, BIGRAM_FIELDS, COMMON_BIGRAM_SHARE, HOLDS_FILE, K1, READING_FIELD_BOOST, SCORES_FILE,
                       SENTENCE_STARTS_FILE, SENTENCES_FILE, VOCAB_FILE, WORD_FIELDS)
 
@@ -24,7 +24,6 @@ FIELD_ORDER = ("w:question", "b:question", "w:alternates", "b:alternates", "w:an
                "w:related", "r:all")
 BOOSTS = {**{f"w:{k}": v for k, v in WORD_FIELDS.items()}, **{f"b:{k}": v for k, v in BIGRAM_FIELDS.items()},
           "r:all": READING_FIELD_BOOST}
-TF_MAX = 65535  # counts are stored as 16 bits; BM25 is flat long before this
 ROW_BLOCK = 8192  # rows scored at a time: bounds the temporary arrays at 100k entries
 
 
@@ -34,9 +33,9 @@ class _Rows:
     def __init__(self, value_type: str):
         self.cols, self.values, self.ends = array("i"), array(value_type), array("q", [0])
 
-    def add(self, cols: list[int], values) -> None:
+    def add(self, cols: list[int], values: bytes) -> None:
         self.cols.extend(cols)
-        self.values.extend(values)
+        self.values.frombytes(values)
         self.ends.append(len(self.cols))
 
     def csr(self, columns: int, dtype) -> sparse.csr_matrix:
@@ -72,14 +71,18 @@ class LexicalBuilder:
     def add(self, entry: AnalysedEntry) -> None:
         """Remember one entry's terms as the next row."""
         for name in FIELD_ORDER:
-            counts, length = entry.fields[name]
-            self.fields[name].add(self._ids(list(counts)), _counts(counts.values()))
+            (terms, counts), length = entry.fields[name]
+            self.fields[name].add(self._ids(split_terms(terms)), counts)
             self.lengths[name].append(length)
-        self.holds.add(self._ids([term for term, _ in entry.holds]), [code for _, code in entry.holds])
+        self._add_held(self.holds, entry.holds)
         for sentence in entry.sentences:
-            self.sentence_holds.add(self._ids([term for term, _ in sentence]), [code for _, code in sentence])
+            self._add_held(self.sentence_holds, sentence)
         self.sentence_starts.append(self.sentence_starts[-1] + len(entry.sentences))
         self.rows += 1
+
+    def _add_held(self, rows: _Rows, held: Terms) -> None:
+        terms, codes = held
+        rows.add(self._ids(split_terms(terms)), codes)
 
     def write(self, target: Path) -> None:
         """Store the containment matrices, the BM25F score matrix and the vocabulary."""
@@ -111,12 +114,6 @@ class LexicalBuilder:
         del blocks
         _drop_common_bigrams(scores, self.vocab)
         return scores.tocsc()
-
-
-def _counts(values) -> list[int]:
-    """Term counts as stored (16 bits)."""
-    counts = list(values)
-    return counts if max(counts, default=0) <= TF_MAX else [min(tf, TF_MAX) for tf in counts]
 
 
 class _FieldScorer:

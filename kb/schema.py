@@ -8,6 +8,7 @@ from __future__ import annotations
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
 from .analysis import JapaneseTokenizer
+from .entryanalysis import split_terms
 
 
 def build_schema() -> Schema:
@@ -22,13 +23,13 @@ def build_schema() -> Schema:
     )
 
 
-def document_fields(entry, terms: dict[str, list[str]]) -> dict:
-    """The indexed fields of one entry; question and alternates as their analysed `terms`
-    (Whoosh indexes a list of terms as given, without its analyzer)."""
+def document_fields(entry, terms: dict[str, str]) -> dict:
+    """The indexed fields of one entry; question and alternates as the lists of their
+    analysed `terms` (kb/entryanalysis.py; Whoosh indexes a list as given, no analyzer)."""
     return {
         "id": entry.id,
         "document": entry.source.document_id,
         "topics": ",".join(entry.topics),
-        "question": terms["question"],
-        "alternates": terms["alternates"],
+        "question": split_terms(terms["question"]),
+        "alternates": split_terms(terms["alternates"]),
     }
