@@ -124,11 +124,14 @@ def analyze(text: str) -> tuple[Morph, ...]:
     matrices, Whoosh, readings); a large cache held ~300 MB of a 100k-entry build."""
     norm, morphemes = _tokens(text)
     morphs = []
-    for m in morphemes:
-        content = _content_term(m)
-        if content is None:
+    stops = stop_terms()
+    for m in morphemes:  # _content_term, inlined: this loop sees every morpheme a build reads
+        pos = m.part_of_speech()[0]
+        if pos not in POS_WEIGHTS:
             continue
-        term, pos = content
+        term = _term_of(m)
+        if not term.strip() or term in stops:
+            continue
         begin, end = m.begin(), m.end()
         # one or two chars cannot hold two words worth splitting (and splitting is costly)
         subunits = m.split(SplitMode.A) if end - begin > 2 else (m,)

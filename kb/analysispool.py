@@ -8,6 +8,7 @@ batches per worker wait to be consumed, so 100k entries' terms never pile up in 
 """
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 from collections import deque
@@ -40,7 +41,12 @@ def analysed_entries(entries: Sequence, workers: int = 1,
         return
     size = max(1, min(MAX_BATCH, math.ceil(len(entries) / (workers * BATCHES_PER_WORKER))))
     analyze("辞書")  # load the dictionary before forking, once for every worker
-    with _context().Pool(workers) as pool:
+    gc.freeze()  # the workers' garbage collector leaves the inherited objects (the content) shared
+    try:
+        pool = _context().Pool(workers)
+    finally:
+        gc.unfreeze()
+    with pool:
         pending: deque = deque()
         for start in range(0, len(entries), size):
             pending.append(pool.apply_async(_analyse_batch, (entries[start : start + size],)))

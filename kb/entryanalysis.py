@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
@@ -74,8 +75,9 @@ def _word_tokens(morphs) -> list[str]:
 def _sentence_holds(answer: str, morphs) -> list[Terms]:
     """Which words each answer sentence holds, from the answer's analysis (no new one)."""
     held = []
+    starts = [m.start for m in morphs]  # in text order
     for start, end in sentence_spans(answer):
-        inside = [m for m in morphs if start <= m.start < end]
+        inside = morphs[bisect_left(starts, start) : bisect_left(starts, end)]
         words = {m.term for m in inside}
         held.append(_coded(words, {t for m in inside for t in m.subterms} - words))
     return held
@@ -86,7 +88,7 @@ def analyse_entry(entry) -> AnalysedEntry:
     texts = dict(zip(TEXT_FIELDS, (entry.question, "\n".join(entry.alternates), entry.answer_text,
                                    "\n".join(r.title for r in entry.related))))
     fields: dict[str, tuple[Terms, int]] = {}
-    readings: Counter = Counter()
+    readings: list[str] = []
     words: set[str] = set()
     subs: set[str] = set()
     whoosh = {}
@@ -99,10 +101,10 @@ def analyse_entry(entry) -> AnalysedEntry:
         whoosh[name] = SEPARATOR.join(tokens)
         fields["b:" + name] = _counted("b:", Counter(char_bigram_terms(text)))
         for m in morphs:
-            readings.update(reading_bigrams(m.reading))
+            readings += reading_bigrams(m.reading)
             words.add(m.term)
             subs.update(m.subterms)
-    fields["r:all"] = _counted("r:", readings)
+    fields["r:all"] = _counted("r:", Counter(readings))
     cross = set().union(*(text_reading_bigrams(texts[name]) for name in ("question", "alternates", "answer")))
     record = {"entry": entry.to_dict(),  # question_reading: for suggestions while typing kana (ほけん → 保険)
               "question_reading": "".join(m.reading for m in analyze(entry.question))}
