@@ -27,9 +27,11 @@ def stored_files(index_dir) -> dict[str, bytes]:
     return {name: (version / name).read_bytes() for name in STORED_FILES}
 
 
-def test_workers_hand_back_every_entry_analysed_as_here_in_order(seed_content):
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])  # small contents, large ones
+def test_workers_hand_back_every_entry_analysed_as_here_in_order(seed_content, start_method):
     entries = copies(seed_content, 30).entries
-    assert list(analysed_entries(entries, workers=3, min_per_worker=1)) == list(analysed_entries(entries))
+    assert list(analysed_entries(entries, workers=3, min_per_worker=1, start_method=start_method)) == list(
+        analysed_entries(entries))
 
 
 def test_a_build_over_two_processes_writes_the_same_index_as_one_process(tmp_path, seed_content):
