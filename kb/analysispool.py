@@ -52,10 +52,12 @@ def analysed_entries(entries: Sequence, workers: int = 1, min_per_worker: int = 
         yield from map(analyse_entry, entries)
         return
     size = max(1, min(MAX_BATCH, math.ceil(len(entries) / (workers * BATCHES_PER_WORKER))))
-    analyze("辞書")  # load the dictionary before forking, once for every forked worker
+    context = _context(len(entries), start_method)
+    if context.get_start_method() == "fork":
+        analyze("辞書")  # load the dictionary before forking, once for every worker
     gc.freeze()  # forked workers' garbage collectors leave the inherited objects shared
     try:
-        pool = _context(len(entries), start_method).Pool(workers)
+        pool = context.Pool(workers)
     finally:
         gc.unfreeze()
     with pool:
