@@ -83,9 +83,16 @@ def _sentence_holds(answer: str, morphs) -> list[Terms]:
     return held
 
 
+def alternates_text(entry) -> str:
+    """The editors' wordings of the question. An editor's heading counts as one more: the
+    widget offers headings as suggestions and related links, and picking one must find its
+    entry by words too, not only by meaning."""
+    return "\n".join(text for text in dict.fromkeys((*entry.alternates, entry.heading or "")) if text)
+
+
 def analyse_entry(entry) -> AnalysedEntry:
     """Analyse `entry` (a kb.models.Entry): each text once."""
-    texts = dict(zip(TEXT_FIELDS, (entry.question, "\n".join(entry.alternates), entry.answer_text,
+    texts = dict(zip(TEXT_FIELDS, (entry.question, alternates_text(entry), entry.answer_text,
                                    "\n".join(r.title for r in entry.related))))
     fields: dict[str, tuple[Terms, int]] = {}
     readings: list[str] = []

@@ -24,8 +24,9 @@ def build_schema() -> Schema:
 
 
 def document_fields(entry, terms: dict[str, str]) -> dict:
-    """The indexed fields of one entry; question and alternates as the lists of their
-    analysed `terms` (kb/entryanalysis.py; Whoosh indexes a list as given, no analyzer)."""
+    """The indexed fields of one entry; question and alternates (the editors' wordings and
+    heading, kb/entryanalysis.py) as the lists of their analysed `terms` (Whoosh indexes a
+    list as given, no analyzer)."""
     return {
         "id": entry.id,
         "document": entry.source.document_id,
