@@ -12,6 +12,7 @@ import gc
 import math
 import multiprocessing
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from typing import Iterator, Sequence
 
 from .analysis import analyze
@@ -56,15 +57,17 @@ def analysed_entries(entries: Sequence, workers: int = 1, min_per_worker: int = 
     if context.get_start_method() == "fork":
         analyze("辞書")  # load the dictionary before forking, once for every worker
     gc.freeze()  # forked workers' garbage collectors leave the inherited objects shared
+    # (an executor, not multiprocessing.Pool: a worker killed, say for memory, fails the
+    # build with BrokenProcessPool instead of leaving it waiting for ever)
+    pool = ProcessPoolExecutor(workers, mp_context=context)
     try:
-        pool = context.Pool(workers)
-    finally:
-        gc.unfreeze()
-    with pool:
         pending: deque = deque()
         for start in range(0, len(entries), size):
-            pending.append(pool.apply_async(_analyse_batch, (entries[start : start + size],)))
+            pending.append(pool.submit(_analyse_batch, entries[start : start + size]))
             if len(pending) >= 2 * workers:
-                yield from pending.popleft().get()
+                yield from pending.popleft().result()
         while pending:
-            yield from pending.popleft().get()
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+        gc.unfreeze()

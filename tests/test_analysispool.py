@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from kb import config
+from kb import analysispool, config
 from kb.analysispool import analysed_entries
 from kb.indexer import build_index, current_version_path
 from kb.ingest import Content
@@ -39,6 +41,16 @@ def test_a_build_over_two_processes_writes_the_same_index_as_one_process(tmp_pat
     build_index(content, tmp_path / "serial", workers=1)
     build_index(content, tmp_path / "parallel", workers=2)
     assert stored_files(tmp_path / "parallel") == stored_files(tmp_path / "serial")
+
+
+def die(entries):
+    os._exit(1)  # as a worker killed for memory would
+
+
+def test_a_worker_that_dies_fails_the_build_instead_of_hanging(seed_content, monkeypatch):
+    monkeypatch.setattr(analysispool, "_analyse_batch", die)  # forked workers see it too
+    with pytest.raises(BrokenProcessPool):
+        list(analysed_entries(copies(seed_content, 30).entries, workers=2, min_per_worker=1, start_method="fork"))
 
 
 @needs_shared(AMAGASAKI)
