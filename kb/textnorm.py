@@ -77,8 +77,12 @@ def normalize_with_offsets(text: str) -> Normalized:
     return Normalized("".join(out), starts, ends)
 
 
+@lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
-    """Normalised form of `text` for matching (NFKC, 新字体, lower case, one space)."""
+    """Normalised form of `text` for matching (NFKC, 新字体, lower case, one space).
+
+    Cached, a little: answering a question normalises it several times, and the best
+    entry's answer text once per question (the decision's question-kind check)."""
     return _SPACE_RE.sub(" ", normalize_with_offsets(text).text).strip()
 
 
