@@ -139,7 +139,17 @@ def server_memory(master: int) -> list[tuple[str, dict]]:
     return [("master", memory_of(master))] + [(f"worker {pid}", memory_of(int(pid))) for pid in children]
 
 
-def run_phase(make_request, seconds: float, concurrency: int, counter=None) -> dict:
+def cpu_seconds(master: int) -> float:
+    """User + system CPU seconds used so far by the gunicorn master and its workers."""
+    pids = [master, *map(int, Path(f"/proc/{master}/task/{master}/children").read_text().split())]
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def run_phase(make_request, seconds: float, concurrency: int, counter=None, server: int | None = None) -> dict:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -161,15 +171,19 @@ def run_phase(make_request, seconds: float, concurrency: int, counter=None) -> d
 
     counter = counter if counter is not None else itertools.count()
     threads = [threading.Thread(target=worker, args=(counter,)) for _ in range(concurrency)]
-    began = time.monotonic()
+    began, client_began = time.monotonic(), time.process_time()
+    server_began = cpu_seconds(server) if server else 0.0
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - began
     ordered = sorted(latencies) or [0.0]
+    count = max(len(latencies), 1)
     return {"requests": len(latencies), "rps": len(latencies) / elapsed, "errors": errors,
-            "p50_ms": statistics.median(ordered) * 1000, "p99_ms": ordered[int(0.99 * (len(ordered) - 1))] * 1000}
+            "p50_ms": statistics.median(ordered) * 1000, "p99_ms": ordered[int(0.99 * (len(ordered) - 1))] * 1000,
+            "server_cpu_ms": (cpu_seconds(server) - server_began) * 1000 / count if server else float("nan"),
+            "client_cpu_ms": (time.process_time() - client_began) * 1000 / count}
 
 
 def server_env(args) -> dict:
@@ -221,8 +235,8 @@ def main() -> None:
                 {"Content-Type": "application/json"})
             # distinct: one stream of questions over both /api/ask phases, so none repeats
             counter = itertools.count() if args.questions == "distinct" else None
-            results = {"baseline": run_phase(health, args.seconds, args.concurrency),
-                       "ask": run_phase(ask, args.seconds, args.concurrency, counter)}
+            results = {"baseline": run_phase(health, args.seconds, args.concurrency, server=process.pid),
+                       "ask": run_phase(ask, args.seconds, args.concurrency, counter, process.pid)}
             memory = server_memory(process.pid)  # before 'rebuild': workers then open versions of their own
             stop = threading.Event()
             builds = []
@@ -233,7 +247,7 @@ def main() -> None:
 
             builder = threading.Thread(target=rebuild_loop)
             builder.start()
-            results["rebuild"] = run_phase(ask, args.seconds, args.concurrency, counter)
+            results["rebuild"] = run_phase(ask, args.seconds, args.concurrency, counter)  # the build's CPU is ours
             stop.set()
             builder.join()
         finally:
@@ -244,9 +258,11 @@ def main() -> None:
           f"{args.seconds:.0f} s per phase; {len(builds)} index versions published during 'rebuild'")
     print(f"questions: {describe_questions(args.questions, len(asked), results['ask']['requests'])}; "
           f"KB_ANSWER_CACHE {'default' if args.answer_cache is None else args.answer_cache}")
-    print(f"{'phase':<10}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    print(f"{'phase':<10}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}"
+          f"{'server CPU ms/req':>19}{'client CPU ms/req':>19}")
     for name, r in results.items():
-        print(f"{name:<10}{r['requests']:>10}{r['rps']:>10.1f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{r['errors']:>8}")
+        print(f"{name:<10}{r['requests']:>10}{r['rps']:>10.1f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{r['errors']:>8}"
+              f"{r['server_cpu_ms']:>19.2f}{r['client_cpu_ms']:>19.2f}")
     print(f"ask / baseline req/s: {results['ask']['rps'] / results['baseline']['rps']:.2f}")
     print(f"rebuild / ask req/s: {results['rebuild']['rps'] / results['ask']['rps']:.2f}, "
           f"p99 ×{results['rebuild']['p99_ms'] / results['ask']['p99_ms']:.2f}")

@@ -17,6 +17,7 @@ from .records import Records
 
 log = logging.getLogger(__name__)
 DAY = 24 * 3600.0
+LINGER = 0.05  # seconds the writer waits for more once it has a record: one commit per batch under load
 
 
 class RecordQueue:
@@ -24,11 +25,12 @@ class RecordQueue:
 
     def __init__(self, records: Records, *, capacity: int = 1000, batch: int = 200,
                  warn_every: float = 60.0, retry_after: float = 5.0,
-                 purge_days: int | None = None, purge_every: float = DAY):
+                 purge_days: int | None = None, purge_every: float = DAY, linger: float = LINGER):
         self.records = records
         self.capacity, self.batch = capacity, batch
         self.warn_every, self.retry_after = warn_every, retry_after
         self.purge_days, self.purge_every = purge_days, purge_every
+        self.linger = linger
         self.dropped = 0  # records dropped since this process started
         self._unreported = 0
         self._last_warning = float("-inf")
@@ -78,9 +80,10 @@ class RecordQueue:
                 items = [self._queue.get(timeout=0.5)]
             except queue.Empty:
                 items = []
+            until = time.monotonic() + self.linger
             while items and len(items) < self.batch:
                 try:
-                    items.append(self._queue.get_nowait())
+                    items.append(self._queue.get(timeout=max(until - time.monotonic(), 0.0)))
                 except queue.Empty:
                     break
             if items:

@@ -38,7 +38,7 @@ def ask():
     kb = knowledge_base()
     reply = _reply(kb, masked)
     records().add_question(masked.text, reply.kind, reply.entry_id, reply.confidence, kb.version)
-    log.info("ask outcome=%s entry=%s", reply.kind, reply.entry_id or "-")
+    log.debug("ask outcome=%s entry=%s", reply.kind, reply.entry_id or "-")  # the record holds it too
     return jsonify({**reply.view, "question": masked.text, "privacy_notice": masked.notice})
 
 
