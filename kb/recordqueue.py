@@ -17,7 +17,7 @@ from .records import Records
 
 log = logging.getLogger(__name__)
 DAY = 24 * 3600.0
-LINGER = 0.05  # seconds the writer waits for more once it has a record: one commit per batch under load
+LINGER = 0.05  # seconds the writer lets records gather once it has one: one commit per batch under load
 
 
 class RecordQueue:
@@ -80,10 +80,11 @@ class RecordQueue:
                 items = [self._queue.get(timeout=0.5)]
             except queue.Empty:
                 items = []
-            until = time.monotonic() + self.linger
+            if items and self.linger:
+                self._stop.wait(self.linger)  # asleep, not woken by each record: one wake-up per batch
             while items and len(items) < self.batch:
                 try:
-                    items.append(self._queue.get(timeout=max(until - time.monotonic(), 0.0)))
+                    items.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
             if items:
