@@ -91,3 +91,22 @@ def test_old_records_are_purged_while_the_app_runs(tmp_path):
         assert [r.question for r in conn.execute(select(questions.c.question))] == ["質問0"]
     queue.close()
     records.dispose()
+
+
+class CountingDatabase(Records):
+    """A database that only counts the batches it is given."""
+
+    def __init__(self):
+        self.batches: list[int] = []
+
+    def add_rows(self, question_rows, feedback_rows):
+        self.batches.append(len(question_rows) + len(feedback_rows))
+        return True
+
+
+def test_records_arriving_together_are_written_in_one_batch():
+    database = CountingDatabase()
+    queue = RecordQueue(database, linger=30.0)  # the writer lets records gather until closed
+    assert ask(queue, 50) == [True] * 50
+    queue.close(timeout=10)
+    assert database.batches == [50]
