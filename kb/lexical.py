@@ -205,7 +205,8 @@ class LexicalIndex:
         # Read the rows' stored values straight from the CSR arrays: scipy's fancy indexing
         # (rows, then columns) builds two intermediate matrices and costs ~4x as much here.
         wanted, column_of = np.unique(cols, return_inverse=True)
-        starts, counts = matrix.indptr[rows], np.diff(matrix.indptr)[rows]
+        starts = matrix.indptr[rows]
+        counts = matrix.indptr[np.asarray(rows) + 1] - starts
         owner = np.repeat(np.arange(len(rows)), counts)
         flat = np.arange(int(counts.sum())) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
         found = matrix.indices[flat]
