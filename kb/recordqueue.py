@@ -17,7 +17,7 @@ from .records import Records
 
 log = logging.getLogger(__name__)
 DAY = 24 * 3600.0
-LINGER = 0.05  # seconds the writer lets records gather once it has one: one commit per batch under load
+LINGER = 0.5  # seconds the writer lets records gather once it has one: a commit (fsyncs) per batch, not per record
 
 
 class RecordQueue:
@@ -69,6 +69,7 @@ class RecordQueue:
             if self._pid != os.getpid():
                 self._queue: queue.Queue = queue.Queue(self.capacity)
                 self._stop = threading.Event()
+                self._hurry = threading.Event()  # write what is queued now (flush, close)
                 self._next_purge = time.monotonic() + self.purge_every
                 self._thread = threading.Thread(target=self._drain, name="record-writer", daemon=True)
                 self._thread.start()
@@ -80,8 +81,10 @@ class RecordQueue:
                 items = [self._queue.get(timeout=0.5)]
             except queue.Empty:
                 items = []
-            if items and self.linger:
-                self._stop.wait(self.linger)  # asleep, not woken by each record: one wake-up per batch
+            if items and self.linger and self._queue.qsize() < self.batch - 1:  # a full batch goes at once
+                self._hurry.wait(self.linger)  # asleep, not woken by each record; flush and close wake it
+                if not self._stop.is_set():
+                    self._hurry.clear()
             while items and len(items) < self.batch:
                 try:
                     items.append(self._queue.get_nowait())
@@ -126,6 +129,7 @@ class RecordQueue:
         while self._queue.unfinished_tasks:
             if time.monotonic() > deadline:
                 return False
+            self._hurry.set()
             time.sleep(0.01)
         return True
 
@@ -134,6 +138,7 @@ class RecordQueue:
         if self._pid != os.getpid() or self._thread is None:
             return
         self._stop.set()
+        self._hurry.set()
         self._thread.join(timeout)
         left = self._queue.qsize()
         if left:

@@ -110,3 +110,11 @@ def test_records_arriving_together_are_written_in_one_batch():
     assert ask(queue, 50) == [True] * 50
     queue.close(timeout=10)
     assert database.batches == [50]
+
+
+def test_flush_writes_what_is_queued_without_waiting_for_more():
+    database = CountingDatabase()
+    queue = RecordQueue(database, batch=10, linger=30.0)
+    ask(queue, 30)
+    assert queue.flush(timeout=10) and sum(database.batches) == 30 and max(database.batches) <= 10
+    queue.close()
