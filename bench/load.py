@@ -2,7 +2,7 @@
 
     python bench/load.py [--corpus seed|amagasaki] [--semantic on|off] [--seconds 10] [--concurrency 8]
                          [--workers 2] [--worker-class gthread|sync] [--no-preload]
-                         [--questions mix|distinct] [--answer-cache N]
+                         [--questions mix|distinct] [--answer-cache N] [--warm-up SECONDS]
 
 Starts gunicorn with the Procfile's settings (gunicorn.conf.py) on a free loopback port
 with a freshly built index of the seed content, or of the 1,786 Amagasaki FAQs, then runs
@@ -198,8 +198,7 @@ def describe_questions(mode: str, count: int, requests: int) -> str:
     """How many of the 'ask' phase's requests could have been served from the reply cache."""
     if mode == "distinct":
         return f"distinct (all {requests} 'ask' requests different text: every reply decided afresh)"
-    repeats = max(0, requests - count)
-    return f"mix of {count} ({repeats} of {requests} 'ask' requests repeat an earlier question)"
+    return f"mix of {count} (each asked about {requests / count:.1f} times in the 'ask' phase)"
 
 
 def main() -> None:
@@ -216,6 +215,8 @@ def main() -> None:
     parser.add_argument("--questions", choices=["mix", "distinct"], default="mix",
                         help="mix: the dev questions in turn (residents repeat questions: answers come from the "
                              "reply cache after the first round); distinct: no text ever repeats (the cache never helps)")
+    parser.add_argument("--warm-up", type=float, default=0.0, metavar="SECONDS",
+                        help="ask the questions this long, untimed, before the phases (a server up for a while)")
     parser.add_argument("--answer-cache", type=int, default=None,
                         help="KB_ANSWER_CACHE for the server (replies kept per worker; 0 = off) [default: the app's]")
     args = parser.parse_args()
@@ -235,6 +236,8 @@ def main() -> None:
                 {"Content-Type": "application/json"})
             # distinct: one stream of questions over both /api/ask phases, so none repeats
             counter = itertools.count() if args.questions == "distinct" else None
+            if args.warm_up:
+                run_phase(ask, args.warm_up, args.concurrency, counter)
             results = {"baseline": run_phase(health, args.seconds, args.concurrency, server=process.pid),
                        "ask": run_phase(ask, args.seconds, args.concurrency, counter, process.pid)}
             memory = server_memory(process.pid)  # before 'rebuild': workers then open versions of their own
@@ -257,7 +260,8 @@ def main() -> None:
           f"threads, {args.workers} {args.worker_class} workers{' (no preload)' if args.no_preload else ''}, "
           f"{args.seconds:.0f} s per phase; {len(builds)} index versions published during 'rebuild'")
     print(f"questions: {describe_questions(args.questions, len(asked), results['ask']['requests'])}; "
-          f"KB_ANSWER_CACHE {'default' if args.answer_cache is None else args.answer_cache}")
+          f"KB_ANSWER_CACHE {'default' if args.answer_cache is None else args.answer_cache}"
+          f"{f'; {args.warm_up:.0f} s of questions before the phases' if args.warm_up else ''}")
     print(f"{'phase':<10}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}"
           f"{'server CPU ms/req':>19}{'client CPU ms/req':>19}")
     for name, r in results.items():
