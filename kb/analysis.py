@@ -20,7 +20,7 @@ from typing import Iterator
 from sudachipy import Dictionary, SplitMode
 from whoosh.analysis import Token, Tokenizer
 
-from .textnorm import normalize_with_offsets, to_katakana
+from .textnorm import is_kana_only, normalize_with_offsets, to_katakana
 
 # Parts of speech that carry content, with the weight a query word of that kind has
 # when we ask how much of a question an entry covers. Everything else (particles,
@@ -41,9 +41,8 @@ _local = threading.local()
 def stop_terms() -> frozenset[str]:
     """Lemmas with no topic of their own (light verbs, question frames)."""
     text = resources.files("kb.data").joinpath("stopterms.txt").read_text("utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return frozenset(lines + [to_katakana(line) for line in lines])  # a noun's term may be folded
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +91,10 @@ class Morph:
 
 
 def _term_of(morpheme) -> str:
-    return morpheme.normalized_form().lower()
+    term = morpheme.normalized_form().lower()
+    # Sudachi leaves a noun written in kana as it is written (ゴミ, ごみ, 粗大ごみ's part ごみ),
+    # and residents and cities write it both ways: one term, in katakana
+    return to_katakana(term) if morpheme.part_of_speech()[0] == "名詞" and is_kana_only(term) else term
 
 
 def _is_content(morpheme) -> bool:

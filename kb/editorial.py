@@ -4,7 +4,7 @@ Own tables in the records database; nothing in kb/records.py changes. Passwords 
 only as salted hashes (werkzeug.security: scrypt)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
@@ -25,11 +25,16 @@ edits = Table(
     Column("action", String(40), nullable=False),  # e.g. add_alternate
     Column("entry_id", String(200)),
     Column("detail", Text),  # what was added (masked question text)
-    Column("status", String(16), nullable=False, default="done"),  # building | done | unchanged | failed
+    # building | done | unchanged | failed; read back as "interrupted" when building too long
+    Column("status", String(16), nullable=False, default="done"),
     Column("message", Text),  # why it failed (our own sentence, never a resident's text)
     Column("index_version", String(80)),
 )
 MIN_PASSWORD_CHARS = 10
+# An edit still "building" after this was cut off: the process rebuilding it died (a
+# worker killed or restarted) and nobody will record how it ended. A rebuild takes
+# seconds at 1,800 entries and minutes at 100,000.
+BUILD_GIVE_UP = timedelta(hours=1)
 
 
 def create_editorial_tables(engine: Engine) -> None:
@@ -81,15 +86,24 @@ def finish_edit(engine: Engine, edit_id: int, status: str, index_version: str | 
                      .values(status=status, index_version=index_version, message=message))
 
 
-def get_edit(engine: Engine, edit_id: int) -> dict | None:
+def get_edit(engine: Engine, edit_id: int, now: datetime | None = None) -> dict | None:
     """One edit by id, or None."""
     with engine.connect() as conn:
         row = conn.execute(select(edits).where(edits.c.id == edit_id)).first()
-    return dict(row._mapping) if row else None
+    return _as_seen(dict(row._mapping), now) if row else None
 
 
-def recent_edits(engine: Engine, limit: int = 50) -> list[dict]:
+def recent_edits(engine: Engine, limit: int = 50, now: datetime | None = None) -> list[dict]:
     """The latest edits, newest first."""
     query = select(edits).order_by(edits.c.created_at.desc(), edits.c.id.desc()).limit(limit)
     with engine.connect() as conn:
-        return [dict(row._mapping) for row in conn.execute(query)]
+        return [_as_seen(dict(row._mapping), now) for row in conn.execute(query)]
+
+
+def _as_seen(edit: dict, now: datetime | None) -> dict:
+    """An edit building for longer than BUILD_GIVE_UP is shown as "interrupted"."""
+    created = edit["created_at"]
+    created = created if created.tzinfo else created.replace(tzinfo=timezone.utc)  # SQLite drops the zone
+    if edit["status"] == "building" and (now or datetime.now(timezone.utc)) - created > BUILD_GIVE_UP:
+        return {**edit, "status": "interrupted"}
+    return edit

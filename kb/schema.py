@@ -21,8 +21,10 @@ def build_schema() -> Schema:
 
 
 def document_fields(entry) -> dict:
-    """The indexed fields of one entry."""
-    alternates = "\n".join(entry.alternates)
+    """The indexed fields of one entry. An editor's heading counts as one more wording of
+    the question: the widget offers headings as suggestions and related links, and picking
+    one must find its entry by words too, not only by meaning."""
+    alternates = "\n".join(text for text in dict.fromkeys((*entry.alternates, entry.heading or "")) if text)
     return {
         "id": entry.id,
         "document": entry.source.document_id,

@@ -18,6 +18,8 @@ def terms(text):
 @pytest.mark.parametrize("variant, standard", [
     ("磁氣", "磁気"), ("破碎", "破砕"), ("國民健康保險", "国民健康保険"), ("個人情報の漏洩", "個人情報の漏えい"),
     ("ＦＡＸ", "FAX"), ("ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞ", "マイナンバーカード"), ("髙橋", "高橋"), ("齋藤", "斎藤"),
+    # a noun written in kana is one word in either script (Sudachi keeps each as written)
+    ("ゴミの出し方", "ごみの出し方"), ("粗大ゴミ", "粗大ごみ"), ("ネコを飼う", "ねこを飼う"),
 ])
 def test_variants_index_as_the_standard_form(variant, standard):
     assert terms(variant) == terms(standard)
@@ -41,6 +43,11 @@ def test_mode_c_words_carry_their_a_subunits():
 
 def test_particles_auxiliaries_and_symbols_are_dropped():
     assert terms("カードをなくしても保険の情報は漏れないの？") == ["カード", "なくす", "保険", "情報", "漏れる"]
+
+
+def test_kana_folding_keeps_verbs_and_stop_words_as_they_were():
+    assert terms("ごみをなくした") == ["ゴミ", "なくす"]  # verbs keep Sudachi's form
+    assert terms("ゴミのこと") == terms("ゴミのコト") == ["ゴミ"]  # こと/コト stay stop words
 
 
 def test_offsets_point_into_the_verbatim_text():

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from kb import group_unanswered, publish_alternate, recent_edits
 from kb.cli import main
 from kb.curation import add_alternate
+from kb.editorial import BUILD_GIVE_UP, edits
 from kb.errors import ContentError
 from kb.gaps import group_key
 
@@ -166,4 +167,20 @@ def test_failed_rebuild_is_reported_and_curated_toml_put_back(tmp_path):
     assert "追加できませんでした" in text and "broken.csv:2: unclosed quote" in text and "元のまま" in text
     assert (tmp_path / "content" / "curated.toml").read_bytes() == before
     assert recent_edits(app.extensions["kb_records"].engine)[0]["status"] == "failed"
+    app.extensions["kb_records"].dispose()
+
+
+def test_an_edit_whose_rebuild_died_says_so_and_stops_reloading(tmp_path):
+    app = editor_app(tmp_path)
+    client = app.test_client()
+    sign_in(client)
+    engine = app.extensions["kb_records"].engine
+    started = datetime.now(timezone.utc) - BUILD_GIVE_UP - timedelta(minutes=5)
+    with engine.begin() as conn:  # a worker was killed while rebuilding this edit
+        edit_id = conn.execute(insert(edits), dict(created_at=started, editor="suzuki", action="add_alternate",
+                                                   entry_id=entry_id("5"), detail="古い質問", status="building")
+                               ).inserted_primary_key[0]
+    page = client.get(f"/editor/edits/{edit_id}", base_url=HTTPS).get_data(as_text=True)
+    assert "途中で止まりました" in page and 'http-equiv="refresh"' not in page
+    assert "中断" in client.get("/editor/edits", base_url=HTTPS).get_data(as_text=True)
     app.extensions["kb_records"].dispose()

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from kb.privacy import MARKERS, mask_personal_data
 
-from .privacy_cases import Secret, emails, insurance, insurer_numbers, leaks, numbers, sentences
+from .privacy_cases import (PREFIXES, SUFFIXES, Secret, emails, insurance, insurer_numbers, leaks, my_numbers,
+                            numbers, sentences)
 
 PROPERTY = settings(max_examples=int(os.environ.get("KB_PRIVACY_EXAMPLES", "300")), deadline=None, database=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -36,6 +37,18 @@ def test_no_e_mail_address_survives(case):
     text, secret = case
     masked = mask_personal_data(text)
     assert leaks(masked.text, secret) == [] and "email" in masked.found, text
+
+
+@PROPERTY
+@given(st.data())
+def test_a_number_read_out_in_groups_joined_by_particles_is_masked(data):
+    number = data.draw(my_numbers)
+    sizes = data.draw(st.sampled_from([(4, 4, 4), (3, 3, 3, 3), (4, 3, 5), (3, 4, 5), (5, 3, 4)]))
+    groups = [number[sum(sizes[:i]):sum(sizes[:i + 1])] for i in range(len(sizes))]
+    particles = st.sampled_from(["の", "と", "や", " の ", "と,", "か"])
+    typed = groups[0] + "".join(data.draw(particles) + g for g in groups[1:])
+    text = data.draw(st.sampled_from(PREFIXES)) + typed + data.draw(st.sampled_from(SUFFIXES))
+    assert leaks(mask_personal_data(text).text, Secret("my_number", typed, number)) == [], text
 
 
 # The examples: each is masked, and exactly what was typed is replaced.
@@ -73,6 +86,11 @@ LEAKED_BEFORE = [
     ("insurance in brackets", "記号「7213」番号「517」", "記号「［保険証の記号・番号］」番号「［保険証の記号・番号］」"),
     ("国保 insurer number", "保険者番号が139170です", "保険者番号が［保険証の記号・番号］です"),
     ("corporate number", "法人番号7000012050002の会社", "法人番号［法人番号］の会社"),
+    # gaps found after round 2: groups joined by a lone particle, a phone word after the number
+    ("groups joined by の", "1683の8160の3197です", "［個人番号］です"),
+    ("groups joined by と, spaced", "1683 と 8160 と 3197", "［個人番号］"),
+    ("kanji groups joined by の", "一六八三の八一六〇の三一九七", "［個人番号］"),
+    ("local phone, word after", "135-4178にお電話ください", "［電話番号］にお電話ください"),
 ]
 
 
@@ -101,6 +119,10 @@ KEPT = [
     ("twelve digits as a length", "個人番号は12桁ですか"),
     ("kanji words", "一括で払うか一部ずつか、二重払いは"),
     ("small numbers with particles", "1と2と3の違いは"),
+    ("years with a particle", "2020と2021の違い"),
+    ("short groups with a particle", "100と200の違い"),
+    ("money with particles", "1000円と2000円"),
+    ("postal code before a phone word", "〒060-0001に電話"),
     ("short number", "番号札の7番"),
     ("money formula", "限度額は80,100円＋（医療費－267,000円）×1％ですか"),
     ("dotted date", "2024.12.2から"),

@@ -9,7 +9,7 @@ from sqlalchemy import insert
 
 from kb import (create_editorial_tables, daily_outcomes, is_editor_password, last_days, most_asked_entries,
                 most_unhelpful_entries, recent_edits, record_edit, set_editor_password, unanswered_questions)
-from kb.editorial import edits, editors
+from kb.editorial import BUILD_GIVE_UP, edits, editors, get_edit
 from kb.records import Records, feedback, questions
 
 POSTGRES = os.environ.get("KB_TEST_POSTGRES_URL")
@@ -66,3 +66,15 @@ def test_editor_accounts_and_edit_log(engine):
     record_edit(engine, "suzuki", "add_alternate", "x.2", "粗大ごみ", "v2")
     assert [(e["editor"], e["entry_id"], e["detail"]) for e in recent_edits(engine)] == [
         ("suzuki", "x.2", "粗大ごみ"), ("suzuki", "x.1", "保険証をなくした")]
+
+
+def test_an_edit_building_for_too_long_is_shown_as_interrupted(engine):
+    """The process rebuilding it died (a worker killed): nobody will record how it ended."""
+    edit_id = record_edit(engine, "suzuki", "add_alternate", "x.1", "保険証をなくした", status="building")
+    assert get_edit(engine, edit_id)["status"] == "building"
+    later = datetime.now(timezone.utc) + BUILD_GIVE_UP + timedelta(minutes=1)
+    assert get_edit(engine, edit_id, now=later)["status"] == "interrupted"
+    assert recent_edits(engine, now=later)[0]["status"] == "interrupted"
+    finished = record_edit(engine, "suzuki", "add_alternate", "x.2", "粗大ごみ", "v2")  # done edits stay done
+    assert get_edit(engine, finished, now=later)["status"] == "done"
+

