@@ -17,7 +17,7 @@ from .records import Records
 
 log = logging.getLogger(__name__)
 DAY = 24 * 3600.0
-LINGER = 0.5  # seconds the writer lets records gather once it has one: a commit (fsyncs) per batch, not per record
+LINGER = 0.5  # at most one commit (fsyncs) per this many seconds: a quiet server writes at once, a busy one in batches
 
 
 class RecordQueue:
@@ -70,6 +70,7 @@ class RecordQueue:
                 self._queue: queue.Queue = queue.Queue(self.capacity)
                 self._stop = threading.Event()
                 self._hurry = threading.Event()  # write what is queued now (flush, close)
+                self._last_write = float("-inf")
                 self._next_purge = time.monotonic() + self.purge_every
                 self._thread = threading.Thread(target=self._drain, name="record-writer", daemon=True)
                 self._thread.start()
@@ -81,8 +82,9 @@ class RecordQueue:
                 items = [self._queue.get(timeout=0.5)]
             except queue.Empty:
                 items = []
-            if items and self.linger and self._queue.qsize() < self.batch - 1:  # a full batch goes at once
-                self._hurry.wait(self.linger)  # asleep, not woken by each record; flush and close wake it
+            wait = self._last_write + self.linger - time.monotonic()  # at most one commit per linger
+            if items and wait > 0 and self._queue.qsize() < self.batch - 1:  # a full batch goes at once
+                self._hurry.wait(wait)  # asleep, not woken by each record; flush and close wake it
                 if not self._stop.is_set():
                     self._hurry.clear()
             while items and len(items) < self.batch:
@@ -92,6 +94,7 @@ class RecordQueue:
                     break
             if items:
                 self._write(items)
+                self._last_write = time.monotonic()
             self._purge_when_due()
 
     def _write(self, items: list[tuple[str, dict]]) -> None:

@@ -106,10 +106,22 @@ class CountingDatabase(Records):
 
 def test_records_arriving_together_are_written_in_one_batch():
     database = CountingDatabase()
-    queue = RecordQueue(database, linger=30.0)  # the writer lets records gather until closed
+    queue = RecordQueue(database, linger=30.0)  # at most one commit per 30 s: the rest gather until closed
+    ask(queue, 1)
+    assert queue.flush(timeout=10)
     assert ask(queue, 50) == [True] * 50
     queue.close(timeout=10)
-    assert database.batches == [50]
+    assert database.batches == [1, 50]
+
+
+def test_a_quiet_server_writes_a_record_at_once():
+    database = CountingDatabase()
+    written = threading.Event()
+    database.add_rows = lambda questions, feedback: written.set() or True
+    queue = RecordQueue(database, linger=30.0)
+    ask(queue, 1)
+    assert written.wait(10)  # not after the 30 s a busy server's records may wait
+    queue.close()
 
 
 def test_flush_writes_what_is_queued_without_waiting_for_more():
