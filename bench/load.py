@@ -2,11 +2,13 @@
 
     python bench/load.py [--corpus seed|amagasaki] [--semantic on|off] [--seconds 10] [--concurrency 8]
                          [--workers 2] [--worker-class gthread|sync] [--no-preload]
+                         [--questions mix|distinct] [--answer-cache N] [--warm-up SECONDS]
 
 Starts gunicorn with the Procfile's settings (gunicorn.conf.py) on a free loopback port
 with a freshly built index of the seed content, or of the 1,786 Amagasaki FAQs, then runs
 three bounded phases with a mix of real resident questions (the seed dev queries and
-the localgovFAQ dev half when ../shared is present):
+the localgovFAQ dev half when ../shared is present; `--questions distinct` adds an opening
+and an ending to each so that no text repeats and the reply cache never helps):
   baseline  GET /healthz       (the server's floor: what one request costs with no work)
   ask       POST /api/ask
   rebuild   POST /api/ask while `kb build` publishes new versions in a loop
@@ -46,12 +48,28 @@ FALLBACK_QUESTIONS = ["マイナンバーカードを落としたら保険の情
                       "住民票の写しはどこで取れますか", "こんにちは", "委託先で漏洩があったときの対処は"]
 
 
+# Endings a resident might add: with them every question of the "distinct" mix is new text.
+ENDINGS = ("", "？", "。", "ですか", "でしょうか", "について", "について教えてください", "を知りたい", "を教えて",
+           "はどうなりますか", "の件", "について質問です", "を確認したい", "はどこで分かりますか", "を調べています",
+           "が分かりません", "について聞きたい", "の説明をお願いします", "はどうですか", "の場合")
+OPENINGS = ("", "すみません、", "あの、", "質問です。", "教えてください。", "お尋ねします。", "市役所に聞きたいのですが、",
+            "ちょっと質問ですが、", "確認です。", "家族のことで、")
+
+
 def questions() -> list[str]:
     found = []
     for path in (SHARED / "eval" / "dev-queries.jsonl", SHARED / "corpora" / "localgovfaq-amagasaki" / "queries-dev.jsonl"):
         if path.exists():
             found += [json.loads(line)["query"] for line in path.read_text("utf-8").splitlines() if line.strip()]
     return found or FALLBACK_QUESTIONS
+
+
+def distinct_question(asked: list[str], number: int) -> str:
+    """The `number`th question of a stream in which no text repeats (for the first
+    len(asked) × 20 × 10 questions): each question with an opening and an ending added."""
+    base = list(dict.fromkeys(q[:170] for q in asked))
+    question, rest = base[number % len(base)], number // len(base)
+    return OPENINGS[rest // len(ENDINGS) % len(OPENINGS)] + question.rstrip("？?。") + ENDINGS[rest % len(ENDINGS)]
 
 
 def free_port() -> int:
@@ -121,7 +139,17 @@ def server_memory(master: int) -> list[tuple[str, dict]]:
     return [("master", memory_of(master))] + [(f"worker {pid}", memory_of(int(pid))) for pid in children]
 
 
-def run_phase(make_request, seconds: float, concurrency: int) -> dict:
+def cpu_seconds(master: int) -> float:
+    """User + system CPU seconds used so far by the gunicorn master and its workers."""
+    pids = [master, *map(int, Path(f"/proc/{master}/task/{master}/children").read_text().split())]
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def run_phase(make_request, seconds: float, concurrency: int, counter=None, server: int | None = None) -> dict:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -141,17 +169,36 @@ def run_phase(make_request, seconds: float, concurrency: int) -> dict:
                 latencies.append(time.perf_counter() - started)
                 errors += not ok
 
-    counter = itertools.count()
+    counter = counter if counter is not None else itertools.count()
     threads = [threading.Thread(target=worker, args=(counter,)) for _ in range(concurrency)]
-    began = time.monotonic()
+    began, client_began = time.monotonic(), time.process_time()
+    server_began = cpu_seconds(server) if server else 0.0
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - began
     ordered = sorted(latencies) or [0.0]
+    count = max(len(latencies), 1)
     return {"requests": len(latencies), "rps": len(latencies) / elapsed, "errors": errors,
-            "p50_ms": statistics.median(ordered) * 1000, "p99_ms": ordered[int(0.99 * (len(ordered) - 1))] * 1000}
+            "p50_ms": statistics.median(ordered) * 1000, "p99_ms": ordered[int(0.99 * (len(ordered) - 1))] * 1000,
+            "server_cpu_ms": (cpu_seconds(server) - server_began) * 1000 / count if server else float("nan"),
+            "client_cpu_ms": (time.process_time() - client_began) * 1000 / count}
+
+
+def server_env(args) -> dict:
+    """The server's KB_* settings for this run."""
+    env = {"KB_SEMANTIC": args.semantic}
+    if args.answer_cache is not None:
+        env["KB_ANSWER_CACHE"] = str(args.answer_cache)
+    return env
+
+
+def describe_questions(mode: str, count: int, requests: int) -> str:
+    """How many of the 'ask' phase's requests could have been served from the reply cache."""
+    if mode == "distinct":
+        return f"distinct (all {requests} 'ask' requests different text: every reply decided afresh)"
+    return f"mix of {count} (each asked about {requests / count:.1f} times in the 'ask' phase)"
 
 
 def main() -> None:
@@ -165,6 +212,13 @@ def main() -> None:
                         help="the semantic signal (vectors built, KB_SEMANTIC for the server) or lexical only")
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
     parser.add_argument("--no-preload", action="store_true", help="each worker opens the index itself")
+    parser.add_argument("--questions", choices=["mix", "distinct"], default="mix",
+                        help="mix: the dev questions in turn (residents repeat questions: answers come from the "
+                             "reply cache after the first round); distinct: no text ever repeats (the cache never helps)")
+    parser.add_argument("--warm-up", type=float, default=0.0, metavar="SECONDS",
+                        help="ask the questions this long, untimed, before the phases (a server up for a while)")
+    parser.add_argument("--answer-cache", type=int, default=None,
+                        help="KB_ANSWER_CACHE for the server (replies kept per worker; 0 = off) [default: the app's]")
     args = parser.parse_args()
     asked = questions()
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,14 +227,19 @@ def main() -> None:
         build_index(content, Path(tmp) / "index", encoder=encoder)
         process, url = start_server(Path(tmp) / "index", Path(tmp) / "load.sqlite3", args.workers,
                                     ["--worker-class", WORKER_CLASSES[args.worker_class]],
-                                    gunicorn_config(Path(tmp), not args.no_preload), {"KB_SEMANTIC": args.semantic})
+                                    gunicorn_config(Path(tmp), not args.no_preload), server_env(args))
         try:
             health = lambda i: url + "/healthz"  # noqa: E731
+            text = (lambda i: distinct_question(asked, i)) if args.questions == "distinct" else (lambda i: asked[i % len(asked)])
             ask = lambda i: urllib.request.Request(  # noqa: E731
-                url + "/api/ask", json.dumps({"question": asked[i % len(asked)][:200]}).encode(),
+                url + "/api/ask", json.dumps({"question": text(i)[:200]}).encode(),
                 {"Content-Type": "application/json"})
-            results = {"baseline": run_phase(health, args.seconds, args.concurrency),
-                       "ask": run_phase(ask, args.seconds, args.concurrency)}
+            # distinct: one stream of questions over both /api/ask phases, so none repeats
+            counter = itertools.count() if args.questions == "distinct" else None
+            if args.warm_up:
+                run_phase(ask, args.warm_up, args.concurrency, counter)
+            results = {"baseline": run_phase(health, args.seconds, args.concurrency, server=process.pid),
+                       "ask": run_phase(ask, args.seconds, args.concurrency, counter, process.pid)}
             memory = server_memory(process.pid)  # before 'rebuild': workers then open versions of their own
             stop = threading.Event()
             builds = []
@@ -191,7 +250,7 @@ def main() -> None:
 
             builder = threading.Thread(target=rebuild_loop)
             builder.start()
-            results["rebuild"] = run_phase(ask, args.seconds, args.concurrency)
+            results["rebuild"] = run_phase(ask, args.seconds, args.concurrency, counter)  # the build's CPU is ours
             stop.set()
             builder.join()
         finally:
@@ -200,9 +259,14 @@ def main() -> None:
     print(f"corpus {args.corpus} ({len(content.entries)} entries, semantic {args.semantic}), {len(asked)} questions, {args.concurrency} client "
           f"threads, {args.workers} {args.worker_class} workers{' (no preload)' if args.no_preload else ''}, "
           f"{args.seconds:.0f} s per phase; {len(builds)} index versions published during 'rebuild'")
-    print(f"{'phase':<10}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    print(f"questions: {describe_questions(args.questions, len(asked), results['ask']['requests'])}; "
+          f"KB_ANSWER_CACHE {'default' if args.answer_cache is None else args.answer_cache}"
+          f"{f'; {args.warm_up:.0f} s of questions before the phases' if args.warm_up else ''}")
+    print(f"{'phase':<10}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}"
+          f"{'server CPU ms/req':>19}{'client CPU ms/req':>19}")
     for name, r in results.items():
-        print(f"{name:<10}{r['requests']:>10}{r['rps']:>10.1f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{r['errors']:>8}")
+        print(f"{name:<10}{r['requests']:>10}{r['rps']:>10.1f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{r['errors']:>8}"
+              f"{r['server_cpu_ms']:>19.2f}{r['client_cpu_ms']:>19.2f}")
     print(f"ask / baseline req/s: {results['ask']['rps'] / results['baseline']['rps']:.2f}")
     print(f"rebuild / ask req/s: {results['rebuild']['rps'] / results['ask']['rps']:.2f}, "
           f"p99 ×{results['rebuild']['p99_ms'] / results['ask']['p99_ms']:.2f}")

@@ -10,7 +10,7 @@ from .encoder import Encoder, semantic_status, shared_encoder
 from .furigana import furigana
 from .errors import ContentError, IndexCorrupt, IndexNotFound, KBError
 from .gaps import Gap, group_unanswered
-from .indexer import build_index, current_version_path
+from .indexer import build_index, current_link_target, current_version_path
 from .ingest import Content, load_content
 from .models import Document, Entry, Related, Source
 from .output import answer_record, entry_record
@@ -26,7 +26,7 @@ __all__ = [
     "Encoder", "semantic_status", "shared_encoder",
     "furigana",
     "ContentError", "IndexCorrupt", "IndexNotFound", "KBError",
-    "build_index", "current_version_path",
+    "build_index", "current_link_target", "current_version_path",
     "Content", "load_content",
     "Document", "Entry", "Related", "Source",
     "answer_record", "entry_record",

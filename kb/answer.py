@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import numpy as np
 
-from .analysis import SENTENCE_RE, entry_terms
+from .analysis import SENTENCE_RE, entry_terms, sentence_spans
 from .decision import features, load_model
 from .models import Entry
 from .query import ParsedQuery
@@ -114,7 +116,7 @@ def ask(kb: KnowledgeBase, question: str, threshold: float | None = None) -> Ans
             question=question,
             entry=best.entry,
             confidence=round(probability, 3),
-            best_sentence=best_sentence(best.entry, parsed, kb.word_weight),
+            best_sentence=held_best_sentence(kb, best.entry, parsed),
             related=_related(hits[1:]),
             hits=tuple(hits),
             extra={"features": _rounded(inputs)},
@@ -191,3 +193,23 @@ def best_sentence(entry: Entry, parsed: ParsedQuery, weight=lambda word: word.we
                 best_score = score
                 best = SentenceMark(index, match.start(), match.end(), match.group())
     return best
+
+
+def held_best_sentence(kb: KnowledgeBase, entry: Entry, parsed: ParsedQuery) -> SentenceMark | None:
+    """`best_sentence`'s choice (same words, same weights, first on ties) read from the words
+    the index stored for each answer sentence at build time: no Sudachi pass per sentence."""
+    text = entry.answer_text
+    spans = sentence_spans(text)
+    rows, _ = kb.lexical.sentence_rows(np.array([kb.row(entry.id)]))
+    if len(rows) != len(spans):  # not the sentences this version stored: read them afresh
+        return best_sentence(entry, parsed, kb.word_weight)
+    _, matches = kb.word_matches(parsed, rows, kb.lexical.sentences)
+    weights = np.array([kb.word_weight(w) for w in parsed.words], np.float64)
+    scores = (matches > 0) @ weights if len(rows) else np.zeros(0)
+    if not len(scores) or scores.max() <= 0:
+        return None
+    start, end = spans[int(np.argmax(scores))]  # the first of the best
+    starts = list(accumulate((len(p) + 2 for p in entry.answer[:-1]), initial=0))  # joined by "\n\n"
+    paragraph = bisect_right(starts, start) - 1
+    offset = start - starts[paragraph]
+    return SentenceMark(paragraph, offset, offset + end - start, text[start:end])

@@ -146,6 +146,15 @@ def _prune(index_dir: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def current_link_target(index_dir: Path | str) -> str | None:
+    """Where `current` points, as written in the link (one readlink: cheap enough to ask on
+    every request; a new version always gets a new target)."""
+    try:
+        return os.readlink(Path(index_dir) / CURRENT_LINK)
+    except OSError:
+        return None
+
+
 def current_version_path(index_dir: Path | str) -> Path | None:
     """The version folder `current` points at, or None when nothing was built."""
     link = Path(index_dir) / CURRENT_LINK

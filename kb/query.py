@@ -137,6 +137,36 @@ def _covered(phrase, words: list[QueryWord]) -> list[int]:
     return []
 
 
+_RULE_INDEXES: dict[int, tuple[list[Rule], dict[str, list[int]]]] = {}  # by id of the rules list (a few)
+
+
+def _rule_index(rules: list[Rule]) -> dict[str, list[int]]:
+    """Positions of the rules with a source whose first word ("t:" + term) or first two
+    characters ("k:" + key[:2]) is this: built once per rules list (one per index version)."""
+    held = _RULE_INDEXES.get(id(rules))
+    if held is not None and held[0] is rules:
+        return held[1]
+    index: dict[str, list[int]] = {}
+    for position, rule in enumerate(rules):
+        for phrase in rule.sources:
+            for name in ({"k:" + phrase.key[:2]} | ({"t:" + phrase.terms[0]} if phrase.terms else set())):
+                if not index.get(name) or index[name][-1] != position:
+                    index.setdefault(name, []).append(position)
+    while len(_RULE_INDEXES) >= 4:
+        _RULE_INDEXES.pop(next(iter(_RULE_INDEXES)))
+    _RULE_INDEXES[id(rules)] = (rules, index)
+    return index
+
+
+def _rules_that_may_match(rules: list[Rule], term_set: set[str], key: str) -> list[Rule]:
+    """The rules, in order, that have a source passing `may_match` (without kana words):
+    its first word is in the question, or its first two characters are in the key."""
+    index = _rule_index(rules)
+    names = {"t:" + t for t in term_set} | {"k:" + key[i:i + 2] for i in range(len(key))} | {"k:" + c for c in key}
+    names.add("k:")  # a phrase key "" is in every key (one or two characters: as `in` finds them)
+    return [rules[p] for p in sorted({p for name in names for p in index.get(name, ())})]
+
+
 def _apply_synonyms(words: list[QueryWord], key: str, rules: list[Rule]) -> list[tuple[str, ...]]:
     extra: list[tuple[str, ...]] = []
     terms = [w.term for w in words]
@@ -146,7 +176,7 @@ def _apply_synonyms(words: list[QueryWord], key: str, rules: list[Rule]) -> list
     def may_match(phrase) -> bool:  # a cheap necessary condition of phrase_in_query
         return bool(kana_readings) or (bool(phrase.terms) and phrase.terms[0] in term_set) or phrase.key[:2] in key
 
-    for rule in rules:
+    for rule in rules if kana_readings else _rules_that_may_match(rules, term_set, key):
         source = next((s for s in rule.sources if may_match(s) and phrase_in_query(s, terms, key, kana_readings)), None)
         if source is None:
             continue

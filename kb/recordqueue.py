@@ -17,6 +17,7 @@ from .records import Records
 
 log = logging.getLogger(__name__)
 DAY = 24 * 3600.0
+LINGER = 0.5  # at most one commit (fsyncs) per this many seconds: a quiet server writes at once, a busy one in batches
 
 
 class RecordQueue:
@@ -24,11 +25,12 @@ class RecordQueue:
 
     def __init__(self, records: Records, *, capacity: int = 1000, batch: int = 200,
                  warn_every: float = 60.0, retry_after: float = 5.0,
-                 purge_days: int | None = None, purge_every: float = DAY):
+                 purge_days: int | None = None, purge_every: float = DAY, linger: float = LINGER):
         self.records = records
         self.capacity, self.batch = capacity, batch
         self.warn_every, self.retry_after = warn_every, retry_after
         self.purge_days, self.purge_every = purge_days, purge_every
+        self.linger = linger
         self.dropped = 0  # records dropped since this process started
         self._unreported = 0
         self._last_warning = float("-inf")
@@ -67,6 +69,8 @@ class RecordQueue:
             if self._pid != os.getpid():
                 self._queue: queue.Queue = queue.Queue(self.capacity)
                 self._stop = threading.Event()
+                self._hurry = threading.Event()  # write what is queued now (flush, close)
+                self._last_write = float("-inf")
                 self._next_purge = time.monotonic() + self.purge_every
                 self._thread = threading.Thread(target=self._drain, name="record-writer", daemon=True)
                 self._thread.start()
@@ -78,6 +82,11 @@ class RecordQueue:
                 items = [self._queue.get(timeout=0.5)]
             except queue.Empty:
                 items = []
+            wait = self._last_write + self.linger - time.monotonic()  # at most one commit per linger
+            if items and wait > 0 and self._queue.qsize() < self.batch - 1:  # a full batch goes at once
+                self._hurry.wait(wait)  # asleep, not woken by each record; flush and close wake it
+                if not self._stop.is_set():
+                    self._hurry.clear()
             while items and len(items) < self.batch:
                 try:
                     items.append(self._queue.get_nowait())
@@ -85,6 +94,7 @@ class RecordQueue:
                     break
             if items:
                 self._write(items)
+                self._last_write = time.monotonic()
             self._purge_when_due()
 
     def _write(self, items: list[tuple[str, dict]]) -> None:
@@ -122,6 +132,7 @@ class RecordQueue:
         while self._queue.unfinished_tasks:
             if time.monotonic() > deadline:
                 return False
+            self._hurry.set()
             time.sleep(0.01)
         return True
 
@@ -130,6 +141,7 @@ class RecordQueue:
         if self._pid != os.getpid() or self._thread is None:
             return
         self._stop.set()
+        self._hurry.set()
         self._thread.join(timeout)
         left = self._queue.qsize()
         if left:

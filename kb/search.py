@@ -185,14 +185,14 @@ class KnowledgeBase:
         coverage, nouns = self.coverages(parsed, candidates)
         sentence = self.sentence_coverages(parsed, candidates) if uses_sentences(similarity is not None) else 0.0
         ranked = fuse(coverage, sentence, scores[candidates] / top, None if similarity is None else similarity[candidates])
-        hits = [Hit(self.entries[self._ids[row]], float(score), float(c), float(n),
-                    None if similarity is None else float(similarity[row]))
-                for row, score, c, n in zip(candidates, ranked, coverage, nouns)]
-        hits.sort(key=lambda h: -h.score)
-        if limit is not None and limit <= len(hits):
-            return hits[:limit]
+        order = np.argsort(-ranked, kind="stable")[:limit]  # Hits made for the ones returned only
+        hits = [Hit(self.entries[self._ids[candidates[i]]], float(ranked[i]), float(coverage[i]), float(nouns[i]),
+                    None if similarity is None else float(similarity[candidates[i]]))
+                for i in order]
+        if limit is not None and limit <= len(candidates):
+            return hits
         tail = tail if limit is None else tail[: limit - len(hits)]
-        floor = min((h.score for h in hits), default=0.0)
+        floor = float(ranked.min()) if len(ranked) else 0.0
         return hits + [Hit(self.entries[self._ids[row]], floor * float(scores[row]) / top, 0.0, 0.0) for row in tail]
 
     def similarities(self, text: str) -> np.ndarray | None:

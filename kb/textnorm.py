@@ -57,9 +57,10 @@ def _char_form(ch: str) -> str:
 
 def normalize_with_offsets(text: str) -> Normalized:
     """NFKC + variant kanji + lower case, remembering where each char came from."""
-    pieces = [_char_form(ch) for ch in text]
-    if all(len(p) == 1 and p not in _VOICED_MARKS for p in pieces):  # the usual case: one for one
-        return Normalized("".join(pieces), list(range(len(text))), list(range(1, len(text) + 1)))
+    pieces = list(map(_char_form, text))
+    joined = "".join(pieces)
+    if len(joined) == len(text) and (not text or min(map(len, pieces)) == 1) and _VOICED_MARKS.isdisjoint(joined):
+        return Normalized(joined, list(range(len(text))), list(range(1, len(text) + 1)))  # the usual case: one for one
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -77,8 +78,12 @@ def normalize_with_offsets(text: str) -> Normalized:
     return Normalized("".join(out), starts, ends)
 
 
+@lru_cache(maxsize=2048)
 def normalize(text: str) -> str:
-    """Normalised form of `text` for matching (NFKC, 新字体, lower case, one space)."""
+    """Normalised form of `text` for matching (NFKC, 新字体, lower case, one space).
+
+    Cached, a little: answering a question normalises it several times, and the best
+    entry's answer text once per question (the decision's question-kind check)."""
     return _SPACE_RE.sub(" ", normalize_with_offsets(text).text).strip()
 
 

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kb.analysis import BigramTokenizer, JapaneseTokenizer, entry_terms
-from kb.textnorm import is_kana_only, normalize, to_katakana, variant_table
+from kb.textnorm import is_kana_only, normalize, normalize_with_offsets, to_katakana, variant_table
 
 from .conftest import entry_id
 
@@ -83,3 +85,13 @@ def test_spellings_find_the_entry(kb, query, item):
 
 def test_entry_terms_cover_both_levels():
     assert {"情報漏洩", "漏洩", "情報"} <= entry_terms("情報漏えい・流失の危険")
+
+
+@given(st.text(alphabet=st.sampled_from("ｶﾞﾊﾟﾊﾞｱいろはABCａｂｃ１２磁氣髙㍻ﬁ①\u3099 。、"), max_size=30))
+def test_every_normalised_char_points_back_at_the_chars_it_came_from(text):
+    norm = normalize_with_offsets(text)
+    assert len(norm.starts) == len(norm.ends) == len(norm.text)
+    assert all(0 <= start < end <= len(text) for start, end in zip(norm.starts, norm.ends))
+    assert norm.starts == sorted(norm.starts)
+    pieces = "".join(normalize_with_offsets(text[start:end]).text for start, end in dict.fromkeys(zip(norm.starts, norm.ends)))
+    assert pieces == norm.text  # each span normalised alone gives the same chars

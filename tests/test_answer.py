@@ -1,11 +1,15 @@
 """The chatbot decision on in-scope, out-of-scope and near-miss questions."""
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pytest
 
-from kb.answer import ask
+from kb.analysis import sentence_spans
+from kb.answer import ask, best_sentence, held_best_sentence
 
-from .conftest import entry_id
+from .conftest import DEV_QUERIES, entry_id
 
 
 @pytest.mark.parametrize("question, item", [
@@ -124,3 +128,24 @@ def test_suggestions_while_typing(kb, typed, item):
 def test_suggestions_start_with_prefix_matches(kb):
     first = kb.suggest("データ")[0]
     assert first.question.startswith("データ")
+
+
+def _dev_questions() -> list[str]:
+    if not DEV_QUERIES.exists():
+        return []
+    return [json.loads(line)["query"] for line in DEV_QUERIES.read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("question", [*_dev_questions(), "オンライン資格確認の回線はインターネットですか",
+                                      "まいなんばーかーどをなくした", "ﾃﾞｰﾀの消去は？"])
+def test_the_best_sentence_from_stored_words_is_the_one_reading_each_sentence_finds(kb, question):
+    parsed = kb.parse(question)
+    for hit in kb.search(parsed, limit=3):
+        assert held_best_sentence(kb, hit.entry, parsed) == best_sentence(hit.entry, parsed, kb.word_weight)
+
+
+def test_the_index_stores_every_answer_sentence_of_every_entry(kb):
+    """(else the best sentence is read afresh, Sudachi per sentence)"""
+    for entry in kb.entries.values():
+        stored, _ = kb.lexical.sentence_rows(np.array([kb.row(entry.id)]))
+        assert len(stored) == len(sentence_spans(entry.answer_text)) > 0

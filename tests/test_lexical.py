@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kb.query import lexical_clauses
 
@@ -42,3 +44,24 @@ def test_filters_keep_only_their_entries(kb, question):
     topic = kb.entries[entry_id("7")].topics[0]
     assert {h.entry.id for h in kb.search(question, topic=topic, limit=None)} <= {
         e.id for e in kb.entries.values() if topic in e.topics}
+
+
+def _holding_by_scipy(lexical, rows, terms, matrix):
+    """What `holding` must return, by scipy's own indexing (the former implementation)."""
+    cols = [lexical.vocab.get(t, -1) for t in terms]
+    known = [i for i, c in enumerate(cols) if c >= 0]
+    out = np.zeros((len(rows), len(terms)), np.int8)
+    if known and len(rows):
+        out[:, known] = matrix[rows][:, [cols[i] for i in known]].toarray()
+    return out
+
+
+@given(data=st.data())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_holding_reads_the_same_codes_as_scipy_indexing(kb, data):
+    lexical = kb.lexical
+    matrix = data.draw(st.sampled_from([lexical.holds, lexical.sentences]))
+    rows = np.array(data.draw(st.lists(st.integers(0, matrix.shape[0] - 1), max_size=12)), dtype=np.int64)
+    vocab = sorted(lexical.vocab)
+    terms = data.draw(st.lists(st.one_of(st.sampled_from(vocab), st.text(max_size=3)), max_size=15))
+    assert (lexical.holding(rows, terms, matrix) == _holding_by_scipy(lexical, rows, terms, matrix)).all()

@@ -91,3 +91,42 @@ def test_old_records_are_purged_while_the_app_runs(tmp_path):
         assert [r.question for r in conn.execute(select(questions.c.question))] == ["質問0"]
     queue.close()
     records.dispose()
+
+
+class CountingDatabase(Records):
+    """A database that only counts the batches it is given."""
+
+    def __init__(self):
+        self.batches: list[int] = []
+
+    def add_rows(self, question_rows, feedback_rows):
+        self.batches.append(len(question_rows) + len(feedback_rows))
+        return True
+
+
+def test_records_arriving_together_are_written_in_one_batch():
+    database = CountingDatabase()
+    queue = RecordQueue(database, linger=30.0)  # at most one commit per 30 s: the rest gather until closed
+    ask(queue, 1)
+    assert queue.flush(timeout=10)
+    assert ask(queue, 50) == [True] * 50
+    queue.close(timeout=10)
+    assert database.batches == [1, 50]
+
+
+def test_a_quiet_server_writes_a_record_at_once():
+    database = CountingDatabase()
+    written = threading.Event()
+    database.add_rows = lambda questions, feedback: written.set() or True
+    queue = RecordQueue(database, linger=30.0)
+    ask(queue, 1)
+    assert written.wait(10)  # not after the 30 s a busy server's records may wait
+    queue.close()
+
+
+def test_flush_writes_what_is_queued_without_waiting_for_more():
+    database = CountingDatabase()
+    queue = RecordQueue(database, batch=10, linger=30.0)
+    ask(queue, 30)
+    assert queue.flush(timeout=10) and sum(database.batches) == 30 and max(database.batches) <= 10
+    queue.close()

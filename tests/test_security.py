@@ -1,9 +1,12 @@
 """Headers, CORS for the configured origins only, rate limits, settings."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from webapp import StartupError, create_app
+from webapp.ratestore import SCHEME, SweptMemoryStorage
 
 from .webapp_helpers import assert_api_error
 
@@ -122,3 +125,21 @@ def test_corrupt_index_stops_start_up_with_the_command(seed_index, tmp_path):
 def test_bad_settings_name_themselves(seed_index, setting, value):
     with pytest.raises(SystemExit, match=f"KB_{setting}"):
         create_app({"INDEX_DIR": str(seed_index), setting: value})
+
+
+def test_rate_limit_counters_start_no_thread_per_request(app, monkeypatch):
+    storage = app.extensions["limiter"].storage
+    assert isinstance(storage, SweptMemoryStorage)
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread))
+    for _ in range(20):
+        storage.incr("client", 60)
+    assert started == [] and storage.get("client") == 20
+
+
+def test_expired_rate_limit_counters_are_swept_inline():
+    storage = SweptMemoryStorage(f"{SCHEME}://")
+    storage.incr("gone", 0)  # expires at once
+    storage._next_sweep = 0.0  # a sweep is due
+    storage.incr("kept", 60)
+    assert "gone" not in storage.storage and storage.get("kept") == 1

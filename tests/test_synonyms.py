@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+import kb.query as kb_query
 from kb.answer import ask
 from kb.errors import ContentError
 from kb.query import parse_query
@@ -79,3 +80,17 @@ def test_adjectives_ending_in_naku_are_left_alone(kb, question, lemma):
 def test_a_resident_saying_information_is_seen_means_a_leak(kb):
     answer = ask(kb, "マイナンバーカードなくしたら保険の情報見られちゃう？")
     assert answer.kind == "answer" and answer.entry.source.item == "7"
+
+
+def _every_rule(rules, term_set, key):
+    return rules
+
+
+@pytest.mark.parametrize("question", [
+    "マイナンバーカードを落としたら保険の情報がもれる？", "ハードディスクはどう処分する", "マイナ保険証をなくした",
+    "まいなほけんしょうをおとした", "紛失したカード", "ＨＤＤの破棄", "情報が漏れたら", "住民票の写しはどこ", "保",
+])
+def test_rules_are_looked_up_by_index_with_the_same_expansions_as_a_full_scan(kb, question, monkeypatch):
+    indexed = parse_query(question, kb.rules)
+    monkeypatch.setattr(kb_query, "_rules_that_may_match", _every_rule)
+    assert parse_query(question, kb.rules) == indexed

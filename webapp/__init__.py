@@ -15,6 +15,7 @@ from kb import KBError
 from kb.recordqueue import RecordQueue
 from kb.records import Records
 
+from .answercache import AnswerCache
 from .kbstate import IndexHolder
 from .logmask import install_log_masking
 from .settings import load_settings
@@ -43,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kb_records"] = _records(app)
     app.extensions["kb_record_queue"] = queue = RecordQueue(
         app.extensions["kb_records"], purge_days=app.config["RETENTION_DAYS"])
+    app.extensions["kb_answers"] = AnswerCache(app.config["ANSWER_CACHE"])
     atexit.register(queue.close)  # gunicorn's worker_exit hook closes it too (gunicorn.conf.py)
 
     from . import api, discovery, health, pages

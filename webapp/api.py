@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from importlib import resources
 
 from flask import Blueprint, current_app, jsonify, request
 
 from kb import ask as decide
+from kb import semantic_status
 
 from . import present
+from .answercache import CachedReply
 from .errors import APIError
 from .requests import checked_text, json_object, masked_param, masked_path_value
 
@@ -29,16 +32,29 @@ def records():
 
 @bp.post("/ask")
 def ask():
-    """The chatbot decision for one question."""
+    """The chatbot decision for one question (a question asked before: the kept reply)."""
     body = json_object()
     masked = checked_text(body.get("question"))
     kb = knowledge_base()
-    with current_app.extensions["kb_index"].ranking:
-        result = decide(kb, masked.search_text, current_app.config["ANSWER_THRESHOLD"])
-    records().add_question(masked.text, result.kind, result.entry.id if result.entry else None,
-                           result.confidence, kb.version)
-    log.info("ask outcome=%s entry=%s", result.kind, result.entry.id if result.entry else "-")
-    return jsonify(present.answer_view(kb, result, masked))
+    reply = _reply(kb, masked)
+    records().add_question(masked.text, reply.kind, reply.entry_id, reply.confidence, kb.version)
+    log.debug("ask outcome=%s entry=%s", reply.kind, reply.entry_id or "-")  # the record holds it too
+    return jsonify({**reply.view, "question": masked.text, "privacy_notice": masked.notice})
+
+
+def _reply(kb, masked) -> CachedReply:
+    """The reply to `masked` in this version: kept from before, or decided now and kept."""
+    threshold = current_app.config["ANSWER_THRESHOLD"]
+    options = (threshold, semantic_status(), date.today())
+    replies = current_app.extensions["kb_answers"]
+    reply = replies.get(kb.version, masked, options)
+    if reply is None:
+        with current_app.extensions["kb_index"].ranking:
+            result = decide(kb, masked.search_text, threshold)
+        reply = CachedReply(result.kind, result.entry.id if result.entry else None, result.confidence,
+                            present.answer_view(kb, result, masked))
+        replies.put(kb.version, masked, options, reply)
+    return reply
 
 
 def _page() -> int:

@@ -10,7 +10,8 @@ import logging
 import threading
 from pathlib import Path
 
-from kb import IndexCorrupt, IndexNotFound, KBError, KnowledgeBase, current_version_path, verify_version
+from kb import (IndexCorrupt, IndexNotFound, KBError, KnowledgeBase, current_link_target, current_version_path,
+                verify_version)
 
 log = logging.getLogger(__name__)
 REASON_CHARS = 300
@@ -36,6 +37,7 @@ class IndexHolder:
         self._open = opener
         self._kb: KnowledgeBase | None = None
         self._path: Path | None = None
+        self._seen: str | None = None  # the `current` link target last followed
         self.rejected: dict[str, str] = {}  # version folder name → why it was not served
         self._lock = threading.Lock()
         # Ranking is CPU work: one question at a time per process, as with sync workers.
@@ -45,11 +47,16 @@ class IndexHolder:
 
     def get(self) -> KnowledgeBase:
         """The newest version that opened; IndexNotFound/IndexCorrupt if none ever did."""
+        target = current_link_target(self.index_dir)
+        if target is not None and target == self._seen and self._kb is not None:
+            return self._kb  # `current` unchanged since it was last followed: one readlink
         path = current_version_path(self.index_dir)
         if path is not None and path != self._path and path.name not in self.rejected:
             with self._lock:
                 if path != self._path and path.name not in self.rejected:
                     self._switch(path)
+        if path is not None:
+            self._seen = target
         if self._kb is None:
             if path is None:
                 raise IndexNotFound(self.index_dir)

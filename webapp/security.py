@@ -6,12 +6,16 @@ configured limit, so the total a client gets is what is configured. With a share
 storage (redis://…) every worker enforces the whole limit."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .ratestore import storage_uri
 
 # No inline script anywhere: pages and widget load their code from /static.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -42,9 +46,15 @@ def share_limits_between(workers: int) -> None:
 
 def worker_share(limit: str, storage: str) -> str:
     """This worker's part of `limit` (rounded down: together never more than configured)."""
-    if _workers == 1 or not storage.startswith("memory://"):
+    return _share(limit, storage, _workers)
+
+
+@lru_cache(maxsize=32)
+def _share(limit: str, storage: str, workers: int) -> str:
+    """Parsed once per setting, not on every request (the limiter asks on each one)."""
+    if workers == 1 or not storage.startswith("memory://"):
         return limit
-    return "; ".join(f"{max(1, item.amount // _workers)} per {item.multiples} {item.GRANULARITY.name}"
+    return "; ".join(f"{max(1, item.amount // workers)} per {item.multiples} {item.GRANULARITY.name}"
                      for item in parse_many(limit))
 
 
@@ -69,7 +79,7 @@ def init_security(app: Flask) -> None:
         default_limits=[lambda: worker_share(app.config["RATE_LIMIT"] if request.endpoint in WRITE_ENDPOINTS
                                              else app.config["RATE_LIMIT_LOOKUP"], storage)],
         default_limits_exempt_when=lambda: request.path.startswith(UNLIMITED_PREFIXES) or request.method == "OPTIONS",
-        storage_uri=app.config["RATE_LIMIT_STORAGE"],
+        storage_uri=storage_uri(storage),
         headers_enabled=True,
     )
     app.after_request(_headers)

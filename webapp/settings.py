@@ -25,6 +25,13 @@ def _public_url(value: str) -> str:
     return value
 
 
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be 0 or a positive whole number")
+    return number
+
+
 def _flag(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
@@ -43,6 +50,9 @@ SETTINGS = (
     Setting("ALLOWED_ORIGINS", "", "comma-separated origins whose pages may call the API (CORS)", _origins),
     Setting("MAX_QUESTION_CHARS", "200", "longest question accepted", positive_int),
     Setting("MAX_BODY_BYTES", "16384", "largest request body accepted", positive_int),
+    Setting("ANSWER_CACHE", "1000", "replies kept per worker for questions asked again (least recently used "
+            "dropped first; 0 = off); keyed by the masked question, emptied when a new index version is served",
+            _count),
     Setting("RATE_LIMIT", "60 per minute", "questions and feedback allowed per client (Flask-Limiter syntax)"),
     Setting("RATE_LIMIT_LOOKUP", "600 per minute", "search, suggest and entry look-ups allowed per client "
             "(higher: the staff page searches as you type)"),

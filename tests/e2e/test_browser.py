@@ -70,7 +70,7 @@ def test_feedback_from_the_widget_is_stored(page, server):
     before = _count(server, "feedback")
     reply.find_element(By.XPATH, ".//button[normalize-space()='はい']").click()
     WebDriverWait(page, WAIT).until(lambda d: "ご協力ありがとうございました" in reply.text)
-    assert _count(server, "feedback") == before + 1
+    WebDriverWait(page, WAIT).until(lambda d: _count(server, "feedback") == before + 1)  # a busy server batches writes
     assert _last(server, "feedback")[:2] == ("000_54ca3830d61bfcef.4", 1)
 
 
