@@ -1,7 +1,7 @@
 """Load test: /api/ask under gunicorn on 127.0.0.1, steady and during an index rebuild.
 
     python bench/load.py [--corpus seed|amagasaki] [--semantic on|off] [--seconds 10] [--concurrency 8]
-                         [--workers 2] [--worker-class gthread|sync] [--no-preload]
+                         [--workers 2] [--worker-class gthread|sync] [--no-preload] [--vector-cache DIR]
                          [--questions mix|distinct] [--answer-cache N] [--warm-up SECONDS]
 
 Starts gunicorn with the Procfile's settings (gunicorn.conf.py) on a free loopback port
@@ -219,9 +219,15 @@ def main() -> None:
                         help="ask the questions this long, untimed, before the phases (a server up for a while)")
     parser.add_argument("--answer-cache", type=int, default=None,
                         help="KB_ANSWER_CACHE for the server (replies kept per worker; 0 = off) [default: the app's]")
+    parser.add_argument("--vector-cache", type=Path, metavar="DIR",
+                        help="a vector-cache folder of an earlier build (e.g. IX/vector-cache): its vectors are "
+                             "reused, so the encoder embeds only what it lacks (embedding 1,786 FAQs takes minutes)")
     args = parser.parse_args()
     asked = questions()
     with tempfile.TemporaryDirectory() as tmp:
+        if args.vector_cache:
+            (Path(tmp) / "index").mkdir()
+            (Path(tmp) / "index" / "vector-cache").symlink_to(args.vector_cache.resolve())
         content = load_content(corpus_sources(args.corpus))
         encoder = load_encoder(args.semantic) if args.semantic != "off" else None
         build_index(content, Path(tmp) / "index", encoder=encoder)
