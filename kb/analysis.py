@@ -90,20 +90,21 @@ class Morph:
     pieces: int = 1  # all its A sub-units, content or not (申請方法: 申請 + 方法 = 2)
 
 
-def _term_of(morpheme) -> str:
+def _term_of(morpheme, pos: str) -> str:
+    """The normalised term of a morpheme whose part of speech (first level) is `pos`."""
     term = morpheme.normalized_form().lower()
     # Sudachi leaves a noun written in kana as it is written (ゴミ, ごみ, 粗大ごみ's part ごみ),
     # and residents and cities write it both ways: one term, in katakana
-    return to_katakana(term) if morpheme.part_of_speech()[0] == "名詞" and is_kana_only(term) else term
+    return to_katakana(term) if pos == "名詞" and is_kana_only(term) else term
 
 
-def _content_term(morpheme) -> tuple[str, str] | None:
-    """(term, part of speech) of a content word; None for anything else."""
+def _content_term(morpheme) -> str | None:
+    """The term of a content word; None for anything else."""
     pos = morpheme.part_of_speech()[0]
     if pos not in POS_WEIGHTS:
         return None
-    term = _term_of(morpheme)
-    return (term, pos) if term.strip() and term not in stop_terms() else None
+    term = _term_of(morpheme, pos)
+    return term if term.strip() and term not in stop_terms() else None
 
 
 def _is_content(morpheme) -> bool:
@@ -131,13 +132,13 @@ def analyze(text: str) -> tuple[Morph, ...]:
         pos = m.part_of_speech()[0]
         if pos not in POS_WEIGHTS:
             continue
-        term = _term_of(m)
+        term = _term_of(m, pos)
         if not term.strip() or term in stops:
             continue
         begin, end = m.begin(), m.end()
         # one or two chars cannot hold two words worth splitting (and splitting is costly)
         subunits = m.split(SplitMode.A) if end - begin > 2 else (m,)
-        subterms = tuple(c[0] for c in map(_content_term, subunits) if c) if len(subunits) > 1 else ()
+        subterms = tuple(t for t in map(_content_term, subunits) if t) if len(subunits) > 1 else ()
         morphs.append(Morph(term=term, pos=pos, weight=POS_WEIGHTS[pos], reading=to_katakana(m.reading_form()),
                             start=norm.starts[begin], end=norm.ends[end - 1], subterms=subterms,
                             pieces=len(subunits)))
