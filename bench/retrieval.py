@@ -17,6 +17,7 @@ baseline always answers) for each, and ours / baseline ratios.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -82,7 +83,9 @@ def sudachi_a(text: str) -> list[str]:
 def baseline_scores(entries, queries, split, kinds):
     """Recall@1, MRR@10, Recall@10 and no-answer accuracy (always answers: 0) of plain BM25."""
     schema = Schema(id=ID(stored=True), text=TEXT(analyzer=_ListTokenizer(split)))
-    ix = RamStorage().create_index(schema)
+    # Whoosh's writer spills to <tmp>/<indexname>.tmp: a name of its own per process, so
+    # two benchmarks running at once do not delete each other's files
+    ix = RamStorage().create_index(schema, indexname=f"baseline-{os.getpid()}")
     with ix.writer() as writer:
         for entry in entries:
             writer.add_document(id=entry.id, text=entry.question + "\n" + entry.answer_text)

@@ -57,6 +57,9 @@ def _sudachi():
     return _local.tokenizer
 
 
+sudachi_tokenizer = _sudachi  # this thread's tokenizer (split mode C), for other modules
+
+
 @dataclass(frozen=True)
 class Segment:
     """One morpheme as Sudachi cut it: enough to judge how well it read the text."""

@@ -18,6 +18,7 @@ from scipy import sparse
 from .entryanalysis import AnalysedEntry, Terms, split_terms
 from .lexical import (B, BIGRAM_FIELDS, COMMON_BIGRAM_SHARE, HOLDS_FILE, K1, READING_FIELD_BOOST, SCORES_FILE,
                       SENTENCE_STARTS_FILE, SENTENCES_FILE, VOCAB_FILE, WORD_FIELDS)
+from .wordgroups import write_word_groups
 
 # matrix fields in the order they are summed last to first (the float32 sums depend on it)
 FIELD_ORDER = ("w:question", "b:question", "w:alternates", "b:alternates", "w:answer", "b:answer",
@@ -85,7 +86,8 @@ class LexicalBuilder:
         rows.add(self._ids(split_terms(terms)), codes)
 
     def write(self, target: Path) -> None:
-        """Store the containment matrices, the BM25F score matrix and the vocabulary."""
+        """Store the containment matrices, the BM25F score matrix, the vocabulary and its
+        words' synonym groups."""
         columns = len(self.vocab)
         # uncompressed: deflating them took 7 % of a build, and they load faster as they are
         sparse.save_npz(target / HOLDS_FILE, self.holds.csr(columns, np.int8), compressed=False)
@@ -94,6 +96,7 @@ class LexicalBuilder:
         sparse.save_npz(target / SCORES_FILE, self._scores(), compressed=False)
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
         (target / VOCAB_FILE).write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
+        write_word_groups(target, [term[2:] for term in terms if term.startswith("w:")])
 
     def _scores(self) -> sparse.csc_matrix:
         """Σ over fields of boost × BM25, entries × terms, without the common bigrams."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .analysis import analyze, segments, char_bigrams, reading_bigrams
 from .synonyms import Rule, phrase_in_query
 from .textnorm import is_kana_only, normalize, to_katakana
+from .wordgroups import dictionary_synonyms
 
 SUBTERM_BOOST = 0.5  # an A sub-unit (漏洩 of 情報漏洩) is weaker evidence than the word
 EXPANSION_BOOST = 0.7  # a synonym is a little weaker evidence than the word typed
@@ -36,6 +37,9 @@ class QueryWord:
     pieces: int = 1
     kana: bool = False  # typed in kana only and matched by reading
     expansions: list[tuple[str, ...]] = field(default_factory=list)
+    # dictionary synonyms (kb/wordgroups.py): help find entries, but a word the KB holds
+    # only through one of them still counts as unknown to the answer decision
+    dictionary: tuple[str, ...] = ()
 
 
 @dataclass
@@ -189,11 +193,22 @@ def _apply_synonyms(words: list[QueryWord], key: str, rules: list[Rule]) -> list
     return extra
 
 
-def parse_query(text: str, rules: list[Rule]) -> ParsedQuery:
-    """Analyse a question and expand it with the synonym rules."""
+def _add_dictionary_synonyms(words: list[QueryWord], groups: dict[int, tuple[str, ...]]) -> None:
+    """Each word's dictionary synonyms among the index's words, but those a curated rule
+    already gives."""
+    for word in words:
+        curated = {group[0] for group in word.expansions if len(group) == 1}
+        word.dictionary = tuple(t for t in dictionary_synonyms(word.term, groups) if t not in curated)
+
+
+def parse_query(text: str, rules: list[Rule], groups: dict[int, tuple[str, ...]] | None = None) -> ParsedQuery:
+    """Analyse a question and expand it with the synonym rules and, given the index's
+    word groups (kb/wordgroups.py), the dictionary's synonyms."""
     normalized = normalize(text)
     words = _words(text)
     extra = _apply_synonyms(words, to_katakana(normalized.replace(" ", "")), rules)
+    if groups:
+        _add_dictionary_synonyms(words, groups)
     return ParsedQuery(
         text=text,
         normalized=normalized,
@@ -221,6 +236,8 @@ def lexical_clauses(parsed: ParsedQuery) -> dict[str, float]:
         for group in word.expansions:
             for term in group:
                 add("w:" + term, word.weight * EXPANSION_BOOST / len(group))
+        for term in word.dictionary:  # as strong as a curated synonym: weaker found less (measured)
+            add("w:" + term, word.weight * EXPANSION_BOOST)
     for group in parsed.extra:
         for term in group:
             add("w:" + term, PARTIAL_EXPANSION_BOOST / len(group))

@@ -17,6 +17,7 @@ import numpy as np
 from .analysis import JapaneseTokenizer, reading_bigrams
 from .encoder import shared_encoder
 from .errors import IndexCorrupt, IndexNotFound
+from .furniture import without_furniture
 from .indexer import INDEX_FORMAT, VERSIONS_DIR, current_version_path
 from .lexical import PART, WORD, LexicalIndex, idf
 from .models import Document, Entry
@@ -26,6 +27,7 @@ from .suggest import suggest_entries
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
 from .vectors import EntryVectors, question_similarities
+from .wordgroups import read_word_groups
 
 CANDIDATES = 50  # re-scored by coverage (and meaning); the rest keep their BM25 order
 KANA_MATCH = 0.75  # share of a kana word's reading bigrams an entry must hold
@@ -44,6 +46,7 @@ def word_keys(word: QueryWord) -> list[str]:
     """The containment columns `word_matches` looks at for `word`."""
     keys = ["w:" + word.term, *("w:" + t for t in word.subterms)]
     keys += ["w:" + t for group in word.expansions for t in group]
+    keys += ["w:" + t for t in word.dictionary]
     if word.kana:
         keys += ["r:" + g for g in reading_bigrams(word.reading)]
     return keys
@@ -62,6 +65,8 @@ def word_matches(word: QueryWord, holds: dict[str, np.ndarray]) -> np.ndarray:
         if group:
             has_all = np.logical_and.reduce([holds["w:" + t] > 0 for t in group])
             match = np.maximum(match, np.where(has_all, SYNONYM_MATCH, 0.0))
+    for term in word.dictionary:
+        match = np.maximum(match, np.where(holds["w:" + term] > 0, SYNONYM_MATCH, 0.0))
     match = np.maximum(match, np.where(term == PART, PART_MATCH, 0.0))
     if word.subterms:
         found = sum((holds["w:" + t] > 0).astype(np.float32) for t in word.subterms)
@@ -109,6 +114,7 @@ class KnowledgeBase:
                 raise IndexCorrupt(_index_dir(path), f"format {meta.get('format')}, this program reads {INDEX_FORMAT}")
             self.lexical = LexicalIndex(path)
             self.vectors = EntryVectors.open(path)  # None when built without the semantic signal
+            self.word_groups = read_word_groups(path)  # dictionary synonyms among this index's words
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             raise IndexCorrupt(_index_dir(path), f"{path.name}: {type(error).__name__}: {error}") from None
         self.version: str = meta["version"]
@@ -155,8 +161,8 @@ class KnowledgeBase:
         return dict(self._topic_counts)
 
     def parse(self, question: str) -> ParsedQuery:
-        """The question analysed and expanded with this index's synonym rules."""
-        return parse_query(question, self.rules)
+        """The question analysed and expanded with this index's synonym rules and dictionary synonyms."""
+        return parse_query(question, self.rules, self.word_groups)
 
     def search(self, question: str | ParsedQuery, limit: int | None = 10,
                topic: str | None = None, document: str | None = None, semantic: bool = True) -> list[Hit]:
@@ -198,8 +204,10 @@ class KnowledgeBase:
     def similarities(self, text: str) -> np.ndarray | None:
         """Cosine similarity of `text` to each entry (raw, so its scale does not depend on
         how many entries there are); None when this version has no vectors or the encoder
-        that made them is not loaded."""
-        return question_similarities(self.vectors, shared_encoder() if self.vectors is not None else None, text)
+        that made them is not loaded. The question is embedded without its frame
+        (kb/furniture.py)."""
+        encoder = shared_encoder() if self.vectors is not None else None
+        return question_similarities(self.vectors, encoder, without_furniture(text))
 
     def _filter_mask(self, topic: str | None, document: str | None) -> np.ndarray:
         keep = np.ones(len(self._ids), np.float32)
@@ -263,7 +271,8 @@ class KnowledgeBase:
         return self._row[entry_id]
 
     def is_known(self, word: QueryWord) -> bool:
-        """Does any entry hold this word (or, typed in kana, its reading)?"""
+        """Does any entry hold this word or a curated synonym of it? (Not a dictionary
+        synonym: those are too loose — 交付 ~ 給付 — to vouch that the KB talks about it.)"""
         return bool(self.lexical.doc_freq(word.term)) or any(
             self.lexical.doc_freq(t) for group in word.expansions for t in group)
 
@@ -278,6 +287,7 @@ class KnowledgeBase:
         for w in parsed.words:
             wanted.update(w.subterms)
             wanted.update(t for group in w.expansions for t in group)
+            wanted.update(w.dictionary)
         spans = []
         for token in JapaneseTokenizer()(text, chars=True):
             if token.text in wanted and (not spans or token.startchar >= spans[-1][1]):

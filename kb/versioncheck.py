@@ -9,8 +9,9 @@ import json
 
 from .errors import IndexCorrupt
 from .lexical import HOLDS_FILE, SCORES_FILE, VOCAB_FILE
+from .wordgroups import WORD_GROUPS_FILE
 
-REQUIRED_FILES = ("meta.json", "entries.json", SCORES_FILE, HOLDS_FILE, VOCAB_FILE)
+REQUIRED_FILES = ("meta.json", "entries.json", SCORES_FILE, HOLDS_FILE, VOCAB_FILE, WORD_GROUPS_FILE)
 
 
 def verify_version(kb) -> None:
