@@ -28,6 +28,7 @@ KANA_ENDINGS = frozenset(
     "の を が は に へ や も と で って とか から まで た だ て ちゃ ちゃっ ちゃう たら ば ない ます まし です か".split()
 )
 _ENDING_POS = ("助詞", "助動詞")
+_LAST_PARTICLES = frozenset("のをがはにへでもと")
 _INFLECTED_POS = ("動詞", "形容詞")
 
 
@@ -110,10 +111,16 @@ def _kana_words(chunk: str) -> list[QueryWord]:
         return [_word(m) for m in analyze(chunk)]
     chunk = stem or chunk
     katakana = to_katakana(chunk)
-    pieces = segments(katakana)
-    if pieces and len(pieces) <= MAX_KANA_WORDS and all(p.known and p.content for p in pieces):
-        return [_word(m, kana=True) for m in analyze(katakana)]
+    # Sudachi cannot tell a particle from the end of a loanword in hiragana (かーどりーだーに):
+    # in katakana, with and without the last kana if it is a particle
+    for candidate in (katakana, katakana[:-1] if chunk[-1] in _LAST_PARTICLES and len(chunk) > 3 else ""):
+        if candidate and _are_known_words(segments(candidate)):
+            return [_word(m, kana=True) for m in analyze(candidate)]
     return [QueryWord(term=katakana, weight=KANA_WORD_WEIGHT, key=katakana, reading=katakana, kana=True)]
+
+
+def _are_known_words(pieces) -> bool:
+    return bool(pieces) and len(pieces) <= MAX_KANA_WORDS and all(p.known and p.content for p in pieces)
 
 
 def _reread(chunk: str) -> tuple:
