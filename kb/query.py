@@ -120,6 +120,7 @@ def _kana_words(chunk: str) -> list[QueryWord]:
 
 
 def _are_known_words(pieces) -> bool:
+    """A few pieces, each a word Sudachi knows (マイナ + カード), not a guess at kana."""
     return bool(pieces) and len(pieces) <= MAX_KANA_WORDS and all(p.known and p.content for p in pieces)
 
 

@@ -52,7 +52,6 @@ def _is_dropped_word(segment) -> bool:
     return segment.pos in _WORD_POS and not segment.content
 
 
-
 @dataclass(frozen=True)
 class Rule:
     """If any of `sources` is in the query, also search each of `targets`."""
