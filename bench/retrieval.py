@@ -4,8 +4,9 @@
     python bench/retrieval.py --semantic --work bench/.work    # and the full path (vectors cached)
 
 Data sets: the seed dev questions; our labelled paraphrases, near misses and garbage on the
-seed; the seed questions asked of the seed plus 1,786 unrelated FAQs; the localgovFAQ dev
-half on the Amagasaki FAQs (Recall@1: a grade-2 FAQ first, over questions that have one;
+seed; the held-out probe questions on the seed (bench/probe.py lists their misses); the
+seed questions asked of the seed plus 1,786 unrelated FAQs; the localgovFAQ dev half on
+the Amagasaki FAQs (Recall@1: a grade-2 FAQ first, over questions that have one;
 Recall@10: share of a question's judged FAQs in the first ten).
 Baselines (each a Whoosh BM25F index over question + answer, no synonyms, no re-ranking):
   bigram   character bigrams of the raw text
@@ -42,6 +43,8 @@ DATASETS = {
     "seed dev queries": ([ROOT / "content"], SHARED / "eval" / "dev-queries.jsonl"),
     "seed decision questions (ours: paraphrases, near misses, garbage)": (
         [ROOT / "content"], ROOT / "bench" / "data" / "decision-questions.jsonl"),
+    "seed probe questions (held out: written after tuning)": (
+        [ROOT / "content"], ROOT / "bench" / "data" / "probe-questions.jsonl"),
     "seed dev queries, 1786 Amagasaki FAQs as distractors": (
         [ROOT / "content", SHARED / "corpora" / "localgovfaq-amagasaki" / "faqs.jsonl"],
         SHARED / "eval" / "dev-queries.jsonl",

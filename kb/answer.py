@@ -17,6 +17,7 @@ from itertools import accumulate
 import numpy as np
 
 from .analysis import SENTENCE_RE, entry_terms, sentence_spans
+from .blas import matmul
 from .decision import features, load_model
 from .models import Entry
 from .query import ParsedQuery
@@ -205,7 +206,7 @@ def held_best_sentence(kb: KnowledgeBase, entry: Entry, parsed: ParsedQuery) -> 
         return best_sentence(entry, parsed, kb.word_weight)
     _, matches = kb.word_matches(parsed, rows, kb.lexical.sentences)
     weights = np.array([kb.word_weight(w) for w in parsed.words], np.float64)
-    scores = (matches > 0) @ weights if len(rows) else np.zeros(0)
+    scores = matmul(matches > 0, weights) if len(rows) else np.zeros(0)
     if not len(scores) or scores.max() <= 0:
         return None
     start, end = spans[int(np.argmax(scores))]  # the first of the best

@@ -8,7 +8,8 @@ Features (each 0–1 or a small count):
 - margin        coverage lead over the next entry (two entries equally good: unsure)
 - unknown       share of the question's word weight that no entry holds at all
 - words         how many content words the question has (capped)
-- mismatch      the question asks for a procedure, place, time or cost and the entry's answer
+- mismatch      the question asks for a procedure, place, time, cost, fix, phone number or
+                referral and the entry's answer
                 has no word of that kind (「申請したい」 against a policy statement)
 - semantic      cosine similarity of question and entry, when an encoder is loaded
 """
@@ -40,6 +41,11 @@ QUESTION_KINDS = {
              ("円", "無料", "費用", "料金", "負担", "保険料", "手数料")),
     "trouble": (r"できない|うまくいかない|忘れ|届かない|使えない|壊れ|ログイン",
                 ("問い合わせ", "再設定", "窓口", "手続", "再発行", "ご確認")),
+    # whom to call, and who can do it for me: a policy statement names neither
+    "contact": (r"電話番号|連絡先|問い合わせ先|問合せ先|問い合わせ窓口",
+                ("電話", "tel", "問い合わせ", "問合せ", "窓口", "連絡先")),
+    "referral": (r"紹介して|紹介してほしい|紹介してください|おすすめの|お勧めの|オススメの",
+                 ("紹介", "一覧", "リスト", "登録事業者")),
 }
 
 
@@ -66,7 +72,8 @@ def load_model(variant: str = "lexical") -> DecisionModel:
 
 
 def question_kinds(normalized_question: str) -> list[str]:
-    """The kinds of information a question asks for (procedure, place, time, cost, trouble)."""
+    """The kinds of information a question asks for (procedure, place, time, cost, trouble,
+    contact, referral)."""
     return [kind for kind, (pattern, _) in QUESTION_KINDS.items() if re.search(pattern, normalized_question)]
 
 

@@ -23,6 +23,14 @@ MAX_KANA_WORDS = 2  # more pieces than this and Sudachi is guessing at hiragana
 # (kana as typed, the same in kanji, the lemma it must then read as): verbs Sudachi reads
 # as something else when written in kana straight after a noun
 MISREAD_VERBS = (("なくし", "無くし", "無くす"), ("なくな", "無くな", "無くなる"), ("おとし", "落とし", "落とす"))
+# Particles and endings residents type after a kana word (ほけん|の, おとし|ちゃった, もれ|ない):
+# cut off, so that the word itself is looked up
+KANA_ENDINGS = frozenset(
+    "の を が は に へ や も と で って とか から まで た だ て ちゃ ちゃっ ちゃう たら ば ない ます まし です か".split()
+)
+_ENDING_POS = ("助詞", "助動詞")
+_LAST_PARTICLES = frozenset("のをがはにへでもと")
+_INFLECTED_POS = ("動詞", "形容詞")
 
 
 @dataclass
@@ -82,16 +90,42 @@ def _reads_well(chunk: str) -> bool:
     )
 
 
+def _kana_stem(chunk: str) -> tuple[str, list]:
+    """The kana chunk without the particles and endings typed after its words, and those
+    words' pieces; ("", []) when there is nothing to cut or what is left is not sure words."""
+    pieces = segments(chunk)
+    end = len(pieces)
+    while end > 1 and pieces[end - 1].pos in _ENDING_POS and pieces[end - 1].surface in KANA_ENDINGS:
+        end -= 1
+    head = pieces[:end]
+    stem = "".join(p.surface for p in head)
+    if end == len(pieces) or len(stem) < 2 or not all(p.known and p.content for p in head):
+        return "", []
+    return stem, head
+
+
 def _kana_words(chunk: str) -> list[QueryWord]:
-    """Words of a kana-only chunk: as typed if Sudachi reads it well, else known words
-    in katakana (マイナンバーカード), else the chunk itself, matched by reading."""
+    """Words of a kana-only chunk: as typed if Sudachi reads it well (a verb with its
+    endings too: おとしちゃった), else known words in katakana (マイナンバーカード), else the
+    chunk itself, matched by reading; a particle after a noun (ほけんの) is left out."""
     if _reads_well(chunk):
         return [_word(m) for m in analyze(chunk)]
+    stem, head = _kana_stem(chunk)
+    if stem and all(p.pos in _INFLECTED_POS for p in head):
+        return [_word(m) for m in analyze(chunk)]
+    chunk = stem or chunk
     katakana = to_katakana(chunk)
-    pieces = segments(katakana)
-    if pieces and len(pieces) <= MAX_KANA_WORDS and all(p.known and p.content for p in pieces):
-        return [_word(m, kana=True) for m in analyze(katakana)]
+    # Sudachi cannot tell a particle from the end of a loanword in hiragana (かーどりーだーに):
+    # in katakana, with and without the last kana if it is a particle
+    for candidate in (katakana, katakana[:-1] if chunk[-1] in _LAST_PARTICLES and len(chunk) > 3 else ""):
+        if candidate and _are_known_words(segments(candidate)):
+            return [_word(m, kana=True) for m in analyze(candidate)]
     return [QueryWord(term=katakana, weight=KANA_WORD_WEIGHT, key=katakana, reading=katakana, kana=True)]
+
+
+def _are_known_words(pieces) -> bool:
+    """A few pieces, each a word Sudachi knows (マイナ + カード), not a guess at kana."""
+    return bool(pieces) and len(pieces) <= MAX_KANA_WORDS and all(p.known and p.content for p in pieces)
 
 
 def _reread(chunk: str) -> tuple:

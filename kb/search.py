@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis import JapaneseTokenizer, reading_bigrams
+from .blas import matmul
 from .encoder import shared_encoder
 from .errors import IndexCorrupt, IndexNotFound
 from .furniture import without_furniture
@@ -254,7 +255,7 @@ class KnowledgeBase:
         best = np.zeros(len(rows), np.float32)
         total = float(weights.sum())
         if total and len(sentences):
-            np.maximum.at(best, owners, matches @ weights / total)
+            np.maximum.at(best, owners, matmul(matches, weights) / total)
         return best
 
     def coverages(self, parsed: ParsedQuery, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -264,7 +265,7 @@ class KnowledgeBase:
         if not total:
             return np.zeros(len(rows), np.float32), np.zeros(len(rows), np.float32)
         nouns = matches[:, [w.weight >= NOUN_WEIGHT for w in parsed.words]].sum(axis=1)
-        return matches @ weights / total, nouns
+        return matmul(matches, weights) / total, nouns
 
     def row(self, entry_id: str) -> int:
         """The entry's row in the term matrices."""

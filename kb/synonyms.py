@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .analysis import analyze
+from .analysis import analyze, segments
 from .errors import ContentError
 from .textnorm import normalize, to_katakana
+
+_WORD_POS = ("代名詞", "名詞", "副詞", "形容詞", "形状詞")  # a dropped one of these leaves a phrase short
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,10 @@ class Phrase:
     terms: tuple[str, ...]  # content-word lemmas, mode C
     key: str  # normalised surface, kana folded to katakana
     reading: str  # katakana reading
+    # Words analysis dropped (どこ of どこで見られる, 方法 of 出す方法), normalised: what is
+    # left (見る, 出す) is in far more questions than the phrase is, so the phrase's lemmas
+    # count only in a question that also holds these
+    anchors: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> "Phrase":
@@ -36,7 +42,14 @@ class Phrase:
             terms=tuple(m.term for m in morphs),
             key=to_katakana(normalize("".join(words))),
             reading="".join(m.reading for m in morphs),
+            anchors=tuple(to_katakana(s.surface) for w in words for s in segments(w) if _is_dropped_word(s)),
         )
+
+
+def _is_dropped_word(segment) -> bool:
+    """A pronoun, or a noun, adverb or adjective on the stop list (verbs and endings aside:
+    する of 提出した人 carries no word)."""
+    return segment.pos in _WORD_POS and not segment.content
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,9 @@ def _phrases(path: str, number: int, text: str) -> tuple[Phrase, ...]:
 def phrase_in_query(phrase: Phrase, query_terms: list[str], query_key: str, kana_readings: list[str]) -> bool:
     """Does the query contain `phrase`, by lemmas, by normalised text or by reading?"""
     n = len(phrase.terms)
-    if n and any(tuple(query_terms[i : i + n]) == phrase.terms for i in range(len(query_terms) - n + 1)):
+    if n and all(anchor in query_key for anchor in phrase.anchors) and any(
+        tuple(query_terms[i : i + n]) == phrase.terms for i in range(len(query_terms) - n + 1)
+    ):
         return True
     if len(phrase.key) >= 2 and phrase.key in query_key:
         return True

