@@ -11,13 +11,25 @@ question's word is expanded with the index words that share a group with it. The
 from __future__ import annotations
 
 import json
+import logging
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .analysis import sudachi_tokenizer
 
 WORD_GROUPS_FILE = "word_groups.json"
 MAX_GROUPS = 2  # a word in more groups than this has too many senses to expand
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def dictionary_version() -> str:
+    """The installed SudachiDict's version: group ids are only comparable within one."""
+    try:
+        return version("sudachidict-core")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 @lru_cache(maxsize=65536)
@@ -41,14 +53,20 @@ def group_members(terms) -> dict[int, list[str]]:
 
 def write_word_groups(target: Path, terms) -> None:
     """Store the groups of a version's words (its `w:` vocabulary, without the prefix)."""
-    data = {str(group): found for group, found in group_members(terms).items()}
+    groups = {str(group): found for group, found in group_members(terms).items()}
+    data = {"dictionary": dictionary_version(), "groups": groups}
     (target / WORD_GROUPS_FILE).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
 
 
 def read_word_groups(path: Path) -> dict[int, tuple[str, ...]]:
-    """The groups stored in a version folder."""
+    """The groups stored in a version folder; none when another SudachiDict made them (a
+    question's words would be looked up under other ids: rebuild the index)."""
     data = json.loads((path / WORD_GROUPS_FILE).read_text("utf-8"))
-    return {int(group): tuple(found) for group, found in data.items()}
+    if data["dictionary"] != dictionary_version():
+        log.warning("%s was built with SudachiDict %s, %s is installed: no dictionary synonyms until kb build",
+                    path.name, data["dictionary"], dictionary_version())
+        return {}
+    return {int(group): tuple(found) for group, found in data["groups"].items()}
 
 
 def dictionary_synonyms(term: str, groups: dict[int, tuple[str, ...]]) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from kb.indexer import build_index, current_version_path
 from kb.ingest import load_content
 from kb.query import parse_query
 from kb.search import KnowledgeBase
-from kb.wordgroups import WORD_GROUPS_FILE, dictionary_synonyms, group_members, groups_of
+from kb.wordgroups import WORD_GROUPS_FILE, dictionary_synonyms, group_members, groups_of, read_word_groups
 
 FAQS = [
     {"id": "move", "question": "転居届の出し方を知りたい。", "answer": "住所が変わったら14日以内に区役所の窓口へ届け出てください。"},
@@ -51,7 +51,7 @@ def test_a_resident_word_finds_the_entry_written_with_the_official_word(faq_kb, 
 
 def test_the_version_stores_the_groups_of_its_own_words_only(faq_kb):
     stored = json.loads((current_version_path(faq_kb.path.parent.parent) / WORD_GROUPS_FILE).read_text("utf-8"))
-    words = {t for found in stored.values() for t in found}
+    words = {t for found in stored["groups"].values() for t in found}
     assert "転居" in words and "死亡" in words
     assert "引越し" not in words and "引っ越し" not in words  # no entry says it
 
@@ -63,3 +63,9 @@ def test_expansion_needs_a_word_the_index_holds():
     assert dictionary_synonyms("税金", groups) == ()
     parsed = parse_query("引越しの届け", [], groups)
     assert "転居" in next(w for w in parsed.words if w.term.startswith("引")).dictionary
+
+
+def test_groups_made_by_another_dictionary_are_not_used(tmp_path, caplog):
+    (tmp_path / WORD_GROUPS_FILE).write_text(json.dumps({"dictionary": "19990101", "groups": {"21673": ["転居"]}}))
+    assert read_word_groups(tmp_path) == {}
+    assert "kb build" in caplog.text
