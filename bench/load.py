@@ -2,7 +2,7 @@
 
     python bench/load.py [--corpus seed|amagasaki] [--semantic on|off] [--seconds 10] [--concurrency 8]
                          [--workers 2] [--worker-class gthread|sync] [--no-preload] [--vector-cache DIR]
-                         [--questions mix|distinct] [--answer-cache N] [--warm-up SECONDS]
+                         [--questions mix|distinct] [--answer-cache N] [--warm-up SECONDS] [--slices N]
 
 Starts gunicorn with the Procfile's settings (gunicorn.conf.py) on a free loopback port
 with a freshly built index of the seed content, or of the 1,786 Amagasaki FAQs, then runs
@@ -150,6 +150,11 @@ def cpu_seconds(master: int) -> float:
 
 
 def run_phase(make_request, seconds: float, concurrency: int, counter=None, server: int | None = None) -> dict:
+    return summary(timed_requests(make_request, seconds, concurrency, counter, server))
+
+
+def timed_requests(make_request, seconds: float, concurrency: int, counter=None, server: int | None = None) -> dict:
+    """Requests sent back to back from `concurrency` threads for `seconds`: raw figures."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -177,13 +182,31 @@ def run_phase(make_request, seconds: float, concurrency: int, counter=None, serv
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - began
+    return {"latencies": latencies, "errors": errors, "elapsed": time.monotonic() - began,
+            "server_cpu": cpu_seconds(server) - server_began if server else float("nan"),
+            "client_cpu": time.process_time() - client_began}
+
+
+def summary(raw: dict) -> dict:
+    """req/s, p50/p99, errors and CPU per request of one phase's raw figures."""
+    latencies = raw["latencies"]
     ordered = sorted(latencies) or [0.0]
     count = max(len(latencies), 1)
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "errors": errors,
+    return {"requests": len(latencies), "rps": len(latencies) / raw["elapsed"], "errors": raw["errors"],
             "p50_ms": statistics.median(ordered) * 1000, "p99_ms": ordered[int(0.99 * (len(ordered) - 1))] * 1000,
-            "server_cpu_ms": (cpu_seconds(server) - server_began) * 1000 / count if server else float("nan"),
-            "client_cpu_ms": (time.process_time() - client_began) * 1000 / count}
+            "server_cpu_ms": raw["server_cpu"] * 1000 / count, "client_cpu_ms": raw["client_cpu"] * 1000 / count}
+
+
+def alternating_phases(phases: dict, seconds: float, slices: int, concurrency: int, counters: dict,
+                       server: int) -> dict:
+    """Each phase run for `seconds` in all, as `slices` slices taken in turn (A B A B …), so
+    that a change in the machine's other load falls on every phase alike; figures summed."""
+    raw = {name: {"latencies": [], "errors": 0, "elapsed": 0.0, "server_cpu": 0.0, "client_cpu": 0.0} for name in phases}
+    for _ in range(slices):
+        for name, make_request in phases.items():
+            part = timed_requests(make_request, seconds / slices, concurrency, counters.get(name), server)
+            raw[name] = {key: raw[name][key] + part[key] for key in raw[name]}
+    return {name: summary(figures) for name, figures in raw.items()}
 
 
 def server_env(args) -> dict:
@@ -205,6 +228,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
+    parser.add_argument("--slices", type=int, default=1,
+                        help="run 'baseline' and 'ask' in this many alternating slices (each phase still --seconds "
+                             "in all): the machine's other load then weighs on both alike")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--corpus", choices=["seed", "amagasaki"], default="seed",
                         help="seed content (9 entries) or the 1,786 Amagasaki FAQs")
@@ -244,8 +270,8 @@ def main() -> None:
             counter = itertools.count() if args.questions == "distinct" else None
             if args.warm_up:
                 run_phase(ask, args.warm_up, args.concurrency, counter)
-            results = {"baseline": run_phase(health, args.seconds, args.concurrency, server=process.pid),
-                       "ask": run_phase(ask, args.seconds, args.concurrency, counter, process.pid)}
+            results = alternating_phases({"baseline": health, "ask": ask}, args.seconds, args.slices,
+                                         args.concurrency, {"ask": counter or itertools.count()}, process.pid)
             memory = server_memory(process.pid)  # before 'rebuild': workers then open versions of their own
             stop = threading.Event()
             builds = []
@@ -264,7 +290,8 @@ def main() -> None:
             process.wait(timeout=15)
     print(f"corpus {args.corpus} ({len(content.entries)} entries, semantic {args.semantic}), {len(asked)} questions, {args.concurrency} client "
           f"threads, {args.workers} {args.worker_class} workers{' (no preload)' if args.no_preload else ''}, "
-          f"{args.seconds:.0f} s per phase; {len(builds)} index versions published during 'rebuild'")
+          f"{args.seconds:.0f} s per phase{f' (baseline and ask in {args.slices} alternating slices)' if args.slices > 1 else ''}; "
+          f"{len(builds)} index versions published during 'rebuild'")
     print(f"questions: {describe_questions(args.questions, len(asked), results['ask']['requests'])}; "
           f"KB_ANSWER_CACHE {'default' if args.answer_cache is None else args.answer_cache}"
           f"{f'; {args.warm_up:.0f} s of questions before the phases' if args.warm_up else ''}")
@@ -273,7 +300,8 @@ def main() -> None:
     for name, r in results.items():
         print(f"{name:<10}{r['requests']:>10}{r['rps']:>10.1f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}{r['errors']:>8}"
               f"{r['server_cpu_ms']:>19.2f}{r['client_cpu_ms']:>19.2f}")
-    print(f"ask / baseline req/s: {results['ask']['rps'] / results['baseline']['rps']:.2f}")
+    print(f"ask / baseline req/s: {results['ask']['rps'] / results['baseline']['rps']:.2f}; "
+          f"server CPU per request, baseline / ask: {results['baseline']['server_cpu_ms'] / results['ask']['server_cpu_ms']:.2f}")
     print(f"rebuild / ask req/s: {results['rebuild']['rps'] / results['ask']['rps']:.2f}, "
           f"p99 ×{results['rebuild']['p99_ms'] / results['ask']['p99_ms']:.2f}")
     print("memory after the 'ask' phase:")

@@ -188,7 +188,8 @@ class KnowledgeBase:
         top = float(scores[found].max()) or 1.0
         by_score = _best_first(found, scores, None if limit is None else max(limit, CANDIDATES))
         candidates = np.union1d(by_score[:CANDIDATES], ranked_by_meaning) if similarity is not None else by_score[:CANDIDATES]
-        tail = by_score[~np.isin(by_score, candidates)]
+        # lexical only: the candidates are the first CANDIDATES of by_score (distinct rows)
+        tail = by_score[~np.isin(by_score, candidates)] if similarity is not None else by_score[CANDIDATES:]
         coverage, nouns = self.coverages(parsed, candidates)
         sentence = self.sentence_coverages(parsed, candidates) if uses_sentences(similarity is not None) else 0.0
         ranked = fuse(coverage, sentence, scores[candidates] / top, None if similarity is None else similarity[candidates])

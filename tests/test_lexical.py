@@ -1,6 +1,8 @@
 """The first stage's stored matrices: BM25F scores and what each entry and sentence holds."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -8,7 +10,7 @@ from hypothesis import strategies as st
 
 from kb.query import lexical_clauses
 
-from .conftest import entry_id
+from .conftest import DEV_QUERIES, entry_id, needs_shared
 
 
 def rows(kb, *items):
@@ -65,3 +67,28 @@ def test_holding_reads_the_same_codes_as_scipy_indexing(kb, data):
     vocab = sorted(lexical.vocab)
     terms = data.draw(st.lists(st.one_of(st.sampled_from(vocab), st.text(max_size=3)), max_size=15))
     assert (lexical.holding(rows, terms, matrix) == _holding_by_scipy(lexical, rows, terms, matrix)).all()
+
+
+@given(data=st.data())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_scores_are_bit_for_bit_those_of_scipys_product(kb, data):
+    """score() reads the CSC arrays itself: the same float32 figures, so the same ranking and ties."""
+    lexical = kb.lexical
+    vocab = sorted(lexical.vocab)
+    terms = data.draw(st.lists(st.one_of(st.sampled_from(vocab), st.text(max_size=3)), max_size=40, unique=True))
+    clauses = {t: data.draw(st.floats(0.0625, 5.0, width=32)) for t in terms}
+    known = [t for t in clauses if t in lexical.vocab]
+    expected = (lexical.scores[:, [lexical.vocab[t] for t in known]] @ np.array([clauses[t] for t in known], np.float32)
+                if known else np.zeros(lexical.size, np.float32))
+    got = lexical.score(clauses)
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+@needs_shared(DEV_QUERIES)
+def test_scores_of_the_seed_dev_questions_are_those_of_scipys_product(kb):
+    lexical = kb.lexical
+    for line in DEV_QUERIES.read_text("utf-8").splitlines():
+        clauses = lexical_clauses(kb.parse(json.loads(line)["query"]))
+        known = [t for t in clauses if t in lexical.vocab]
+        expected = lexical.scores[:, [lexical.vocab[t] for t in known]] @ np.array([clauses[t] for t in known], np.float32)
+        assert np.array_equal(lexical.score(clauses), expected)

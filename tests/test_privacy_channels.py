@@ -7,6 +7,8 @@ import re
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webapp.logmask import PersonalDataFilter, safe_log_text
 
@@ -93,3 +95,43 @@ def test_a_question_with_masked_data_is_still_answered(client, number):
     data = client.post("/api/ask", json={"question": question}).get_json()
     assert data["answered"] and data["answer"]["source"]["item"] == "7"
     assert data["privacy_notice"] and "1234" not in data["question"] and "taro" not in data["question"]
+
+
+def _twice(message: str, args=()) -> tuple[logging.LogRecord, int]:
+    """A record through the filter twice (logger, then handler), and how often the mask ran."""
+    calls = []
+    import webapp.logmask as logmask
+    real = logmask.mask_personal_data
+
+    def counting(text):
+        calls.append(text)
+        return real(text)
+
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, message, args, None)
+    logmask.mask_personal_data = counting
+    try:
+        PersonalDataFilter().filter(record)
+        PersonalDataFilter().filter(record)
+    finally:
+        logmask.mask_personal_data = real
+    return record, len(calls)
+
+
+# Pieces of log lines that decode, escape or mask differently the second time round.
+LOG_PIECES = ["%25", "%2525", "%41", "%0A", "%E3%81%82", "\\x5c", "\\x41", "x41", "\\u0041", "\u00e3\u0081\u0082",
+              "\n", "\x85", "090", "-1234-", "5678", "12345678", "番号", "電話", "taro@example.jp", " ", "A", "+", "/"]
+
+
+@given(st.lists(st.sampled_from(LOG_PIECES), max_size=12).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_a_second_pass_of_the_log_filter_gives_what_masking_twice_gives(message):
+    record, _ = _twice(message)
+    assert record.getMessage() == safe_log_text(safe_log_text(message))
+
+
+def test_an_access_line_with_nothing_to_mask_is_masked_once_not_twice():
+    line = '[27/Nov/2026:18:45:00 +0000] "POST /api/ask" status=200 bytes=2756 time=0.012345s'
+    record, masked = _twice("%s", (line,))
+    assert record.getMessage() == line and masked == 1
+    record, masked = _twice('"GET /entries/%25%32%35" status=404 tel 090-1234-5678')  # decoded, masked: twice
+    assert masked == 2 and "5678" not in record.getMessage()

@@ -24,6 +24,7 @@ class CachedReply:
     entry_id: str | None
     confidence: float
     view: dict  # the reply; "question" and "privacy_notice" are filled in per request
+    parts: tuple[str, str, str] | None = None  # its JSON text cut around those two (webapp/replyjson.py)
 
 
 class AnswerCache:

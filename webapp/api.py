@@ -13,6 +13,7 @@ from kb import semantic_status
 from . import present
 from .answercache import CachedReply
 from .errors import APIError
+from .replyjson import reply_response, split_reply
 from .requests import checked_text, json_object, masked_param, masked_path_value
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def ask():
     reply = _reply(kb, masked)
     records().add_question(masked.text, reply.kind, reply.entry_id, reply.confidence, kb.version)
     log.debug("ask outcome=%s entry=%s", reply.kind, reply.entry_id or "-")  # the record holds it too
-    return jsonify({**reply.view, "question": masked.text, "privacy_notice": masked.notice})
+    return reply_response(reply.view, reply.parts, masked)
 
 
 def _reply(kb, masked) -> CachedReply:
@@ -51,8 +52,9 @@ def _reply(kb, masked) -> CachedReply:
     if reply is None:
         with current_app.extensions["kb_index"].ranking:
             result = decide(kb, masked.search_text, threshold)
+        view = present.answer_view(kb, result, masked)
         reply = CachedReply(result.kind, result.entry.id if result.entry else None, result.confidence,
-                            present.answer_view(kb, result, masked))
+                            view, split_reply(view))
         replies.put(kb.version, masked, options, reply)
     return reply
 

@@ -17,6 +17,7 @@ MASKED_LOGGERS = ("", "werkzeug", "gunicorn.access", "gunicorn.error", "webapp",
 _ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U00(?:0[0-9a-fA-F]|10)[0-9a-fA-F]{4})")
 _LATIN1_RUN = re.compile(r"[\x80-\xff]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_READ_AGAIN = re.compile(r"[%\\\x80-\xff]")  # the only characters `readable` acts on
 
 
 def _utf8(raw: bytes, fallback: str) -> str:
@@ -41,23 +42,44 @@ def escape_controls(text: str) -> str:
 
 def safe_log_text(message: str) -> str:
     """A log message made readable, personal data masked, on one line."""
-    return escape_controls(mask_personal_data(readable(message)).text)
+    return _safe_and_settled(message)[0]
+
+
+def _safe_and_settled(message: str) -> tuple[str, bool]:
+    """(safe_log_text(message), True when masking that again provably gives it back: nothing
+    was masked or escaped and no character `readable` acts on is left)."""
+    text = readable(message)
+    masked = mask_personal_data(text)
+    safe = escape_controls(masked.text)
+    return safe, not masked.found and safe == text and not _READ_AGAIN.search(safe)
 
 
 class PersonalDataFilter(logging.Filter):
-    """Rewrites each record's message (and traceback) with personal data masked."""
+    """Rewrites each record's message (and traceback) with personal data masked.
+
+    It sits on loggers and on their handlers, so a record is often filtered twice. When the
+    first pass left a message that masking again would give back unchanged (an access-log
+    line with nothing to mask), the second pass skips the work: the same text either way."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):
-            message = str(record.msg)
-        record.msg, record.args = safe_log_text(message), None
+        settled = record.__dict__.get("_kb_settled")  # set by an earlier pass of this filter
+        if settled is None or settled is not record.msg or record.args is not None:
+            self._mask_message(record)
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = mask_personal_data(readable(record.exc_text)).text
         return True
+
+    @staticmethod
+    def _mask_message(record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        record.msg, settled = _safe_and_settled(message)
+        record.args = None
+        record._kb_settled = record.msg if settled else None
 
 
 def install_log_masking() -> None:

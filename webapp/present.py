@@ -100,7 +100,7 @@ def answer_view(kb: KnowledgeBase, result: Answer, masked: Masked) -> dict:
     forward (contact, starter questions) added. The question is echoed masked, never as typed."""
     best = result.entry or (result.hits[0].entry if result.hits else None)
     return {
-        **answer_record(result),
+        **answer_record(replace(result, entry=None)),  # its "answer" is replaced below: not built twice
         "question": masked.text,
         "answer": entry_view(kb, result.entry) if result.entry else None,
         "related": related_view(result.related),
