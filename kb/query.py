@@ -48,6 +48,7 @@ class QueryWord:
     # dictionary synonyms (kb/wordgroups.py): help find entries, but a word the KB holds
     # only through one of them still counts as unknown to the answer decision
     dictionary: tuple[str, ...] = ()
+    pos: str = ""  # Sudachi's part of speech (first level), when read as a word
 
 
 @dataclass
@@ -69,7 +70,7 @@ class ParsedQuery:
 def _word(morph, kana: bool = False) -> QueryWord:
     return QueryWord(
         term=morph.term, weight=morph.weight, key=to_katakana(normalize(morph.term)),
-        reading=morph.reading, subterms=morph.subterms, pieces=morph.pieces, kana=kana,
+        reading=morph.reading, subterms=morph.subterms, pieces=morph.pieces, kana=kana, pos=morph.pos,
     )
 
 
@@ -225,6 +226,26 @@ def _apply_synonyms(words: list[QueryWord], key: str, rules: list[Rule]) -> list
         if not covered:
             extra += targets
     return extra
+
+
+_I_ROW = dict(zip("うくぐすつぬぶむる", "いきぎしちにびみり"))
+
+
+def noun_forms(verb: str) -> tuple[str, ...]:
+    """The nouns a verb's stem makes (受け付ける → 受け付け, 申し込む → 申し込み, 取り扱う →
+    取り扱い): residents write the verb where notices write the noun. Two-character verbs
+    (見る, 乗る) are left alone: their stems are other words."""
+    if len(verb) < 3 or verb[-1] not in _I_ROW:
+        return ()
+    return (verb[:-1] + _I_ROW[verb[-1]], verb[:-1]) if verb.endswith("る") else (verb[:-1] + _I_ROW[verb[-1]],)
+
+
+def add_noun_forms(parsed: "ParsedQuery", doc_freq) -> None:
+    """A verb no entry holds also finds the noun form an entry holds, as a synonym would."""
+    for word in parsed.words:
+        if word.pos == "動詞" and not doc_freq(word.term):
+            found = [(form,) for form in noun_forms(word.term) if doc_freq(form)]
+            word.expansions += [form for form in found if form not in word.expansions]
 
 
 def _add_dictionary_synonyms(words: list[QueryWord], groups: dict[int, tuple[str, ...]]) -> None:

@@ -22,7 +22,7 @@ from .furniture import without_furniture
 from .indexer import INDEX_FORMAT, VERSIONS_DIR, current_version_path
 from .lexical import PART, WORD, LexicalIndex, idf
 from .models import Document, Entry
-from .query import ParsedQuery, QueryWord, lexical_clauses, parse_query
+from .query import ParsedQuery, QueryWord, add_noun_forms, lexical_clauses, parse_query
 from .ranking import fuse, uses_sentences
 from .suggest import suggest_entries
 from .synonyms import parse_synonyms
@@ -163,7 +163,9 @@ class KnowledgeBase:
 
     def parse(self, question: str) -> ParsedQuery:
         """The question analysed and expanded with this index's synonym rules and dictionary synonyms."""
-        return parse_query(question, self.rules, self.word_groups)
+        parsed = parse_query(question, self.rules, self.word_groups)
+        add_noun_forms(parsed, self.lexical.doc_freq)
+        return parsed
 
     def search(self, question: str | ParsedQuery, limit: int | None = 10,
                topic: str | None = None, document: str | None = None, semantic: bool = True) -> list[Hit]:

@@ -114,3 +114,21 @@ def test_rules_are_looked_up_by_index_with_the_same_expansions_as_a_full_scan(kb
     indexed = parse_query(question, kb.rules)
     monkeypatch.setattr(kb_query, "_rules_that_may_match", _every_rule)
     assert parse_query(question, kb.rules) == indexed
+
+
+@pytest.mark.parametrize("verb, noun", [("受け付ける", "受け付け"), ("申し込む", "申し込み"), ("取り扱う", "取り扱い"),
+                                        ("届け出る", "届け出")])
+def test_a_verb_stem_is_the_noun_notices_write(verb, noun):
+    assert noun in kb_query.noun_forms(verb)
+
+
+def test_short_verbs_make_no_noun_forms():
+    assert kb_query.noun_forms("見る") == () and kb_query.noun_forms("乗る") == ()
+
+
+def test_a_verb_the_kb_lacks_finds_its_noun_form(kb):
+    # the overview says 受付 (the noun); residents ask with the verb
+    parsed = kb.parse("意見はメール以外でも受け付けてた？")
+    verb = next(w for w in parsed.words if w.term == "受け付ける")
+    assert ("受け付け",) in verb.expansions
+    assert kb.is_known(verb)
