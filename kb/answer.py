@@ -187,8 +187,8 @@ def best_sentence(entry: Entry, parsed: ParsedQuery, weight=lambda word: word.we
             terms = entry_terms(match.group())
             score = sum(
                 weight(w) for w in parsed.words
-                if w.term in terms or any(all(t in terms for t in g) for g in w.expansions)
-                or any(t in terms for t in w.subterms) or any(t in terms for t in w.dictionary)
+                if w.term in terms or any(all(t in terms for t in g) for g in w.found_by)
+                or any(t in terms for t in w.subterms)
             )
             if score > best_score:
                 best_score = score

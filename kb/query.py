@@ -50,6 +50,12 @@ class QueryWord:
     dictionary: tuple[str, ...] = ()
     pos: str = ""  # Sudachi's part of speech (first level), when read as a word
 
+    @property
+    def found_by(self) -> list[tuple[str, ...]]:
+        """Every synonym an entry may hold instead of the word: the curated groups, then
+        the dictionary's one-word synonyms."""
+        return [*self.expansions, *((term,) for term in self.dictionary)]
+
 
 @dataclass
 class ParsedQuery:
@@ -288,11 +294,9 @@ def lexical_clauses(parsed: ParsedQuery) -> dict[str, float]:
         add("w:" + word.term, word.weight)
         for sub in word.subterms:
             add("w:" + sub, word.weight * SUBTERM_BOOST)
-        for group in word.expansions:
+        for group in word.found_by:  # dictionary synonyms as strong as curated: weaker found less (measured)
             for term in group:
                 add("w:" + term, word.weight * EXPANSION_BOOST / len(group))
-        for term in word.dictionary:  # as strong as a curated synonym: weaker found less (measured)
-            add("w:" + term, word.weight * EXPANSION_BOOST)
     for group in parsed.extra:
         for term in group:
             add("w:" + term, PARTIAL_EXPANSION_BOOST / len(group))

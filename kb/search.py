@@ -46,8 +46,7 @@ def _index_dir(version_path: Path) -> Path:
 def word_keys(word: QueryWord) -> list[str]:
     """The containment columns `word_matches` looks at for `word`."""
     keys = ["w:" + word.term, *("w:" + t for t in word.subterms)]
-    keys += ["w:" + t for group in word.expansions for t in group]
-    keys += ["w:" + t for t in word.dictionary]
+    keys += ["w:" + t for group in word.found_by for t in group]
     if word.kana:
         keys += ["r:" + g for g in reading_bigrams(word.reading)]
     return keys
@@ -62,12 +61,10 @@ def word_matches(word: QueryWord, holds: dict[str, np.ndarray]) -> np.ndarray:
         if grams:
             share = sum((holds["r:" + g] > 0).astype(np.float32) for g in grams) / len(grams)
             match = np.maximum(match, np.where(share >= KANA_MATCH, 1.0, 0.0))
-    for group in word.expansions:
+    for group in word.found_by:
         if group:
             has_all = np.logical_and.reduce([holds["w:" + t] > 0 for t in group])
             match = np.maximum(match, np.where(has_all, SYNONYM_MATCH, 0.0))
-    for term in word.dictionary:
-        match = np.maximum(match, np.where(holds["w:" + term] > 0, SYNONYM_MATCH, 0.0))
     match = np.maximum(match, np.where(term == PART, PART_MATCH, 0.0))
     if word.subterms:
         found = sum((holds["w:" + t] > 0).astype(np.float32) for t in word.subterms)
@@ -290,8 +287,7 @@ class KnowledgeBase:
         wanted = {w.term for w in parsed.words}
         for w in parsed.words:
             wanted.update(w.subterms)
-            wanted.update(t for group in w.expansions for t in group)
-            wanted.update(w.dictionary)
+            wanted.update(t for group in w.found_by for t in group)
         spans = []
         for token in JapaneseTokenizer()(text, chars=True):
             if token.text in wanted and (not spans or token.startchar >= spans[-1][1]):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from kb.indexer import build_index, current_version_path
 from kb.ingest import load_content
-from kb.query import parse_query
-from kb.search import KnowledgeBase
+from kb.lexical import PART
+from kb.query import QueryWord, parse_query
+from kb.search import PART_MATCH, KnowledgeBase, word_matches
 from kb.wordgroups import WORD_GROUPS_FILE, dictionary_synonyms, group_members, groups_of, read_word_groups
 
 FAQS = [
@@ -69,3 +71,10 @@ def test_groups_made_by_another_dictionary_are_not_used(tmp_path, caplog):
     (tmp_path / WORD_GROUPS_FILE).write_text(json.dumps({"dictionary": "19990101", "groups": {"21673": ["転居"]}}))
     assert read_word_groups(tmp_path) == {}
     assert "kb build" in caplog.text
+
+
+def test_a_word_with_dictionary_synonyms_still_counts_inside_a_longer_word():
+    # 利用 has dictionary synonyms; an entry holding only 利用登録 still holds it in part
+    word = QueryWord(term="利用", weight=1.0, key="利用", reading="リヨウ", dictionary=("運用",))
+    holds = {"w:利用": np.array([PART, 0], np.int8), "w:運用": np.array([0, 1], np.int8)}
+    assert word_matches(word, holds).tolist() == pytest.approx([PART_MATCH, 0.9])
