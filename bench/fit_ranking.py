@@ -78,14 +78,16 @@ def measure(data: list, weights: np.ndarray) -> tuple[float, float, list[int]]:
     return r1 / max(with_best, 1), r10 / max(len(data), 1), wrong
 
 
+def objective(data: list, seed: list, weights: np.ndarray) -> float:
+    """What the weights are chosen by: every seed question right, then R@1 + R@10 on `data`."""
+    r1, r10, _ = measure(data, weights)
+    return r1 + r10 - 10 * len(measure(seed, weights)[2])
+
+
 def choose(data: list, seed: list, grid: dict) -> np.ndarray:
-    """The weights `main` would pick on `data`: every seed question right, then best R@1 + R@10."""
-    scored = []
-    for combo in itertools.product(*grid.values()):
-        weights = np.array(combo)
-        r1, r10, _ = measure(data, weights)
-        scored.append((r1 + r10 - 10 * len(measure(seed, weights)[2]), combo))
-    return np.array(max(scored)[1])
+    """The best weights of the grid on `data` (the first of equals, in grid order)."""
+    combos = [np.array(combo) for combo in itertools.product(*grid.values())]
+    return max(combos, key=lambda weights: objective(data, seed, weights))
 
 
 def two_fold_recall(data: list, seed: list, grid: dict, splits: int = 5) -> float:
@@ -122,17 +124,13 @@ def main() -> None:
     seed = collect(kbs["seed"], seed_queries, semantic)
     amagasaki = collect(kbs["amagasaki"], read_queries(LGFAQ / "queries-dev.jsonl"), semantic)
     grid = {**GRID, "semantic": GRID["semantic"] if semantic else (0.0,)}
-    best, best_score = None, float("-inf")
     for combo in itertools.product(*grid.values()):
-        weights = np.array(combo)
-        r1, r10, _ = measure(amagasaki, weights)
-        *_, wrong = measure(seed, weights)
+        r1, r10, _ = measure(amagasaki, np.array(combo))
+        *_, wrong = measure(seed, np.array(combo))
         print(" ".join(f"{n}={w:g}" for n, w in zip(FEATURES, combo)),
               f"localgovFAQ R@1={r1:.3f} R@10={r10:.3f} seed wrong: {[seed_queries[i].qid for i in wrong]}")
-        score = r1 + r10 - 10 * len(wrong)
-        if score > best_score:
-            best, best_score = combo, score
-    chosen = {n: w for n, w in zip(FEATURES, best) if n != "semantic" or semantic}
+    best = choose(amagasaki, seed, grid)
+    chosen = {n: float(w) for n, w in zip(FEATURES, best) if n != "semantic" or semantic}
     print("chosen:", chosen)
     print("2-fold Recall@1 on the localgovFAQ half (weights chosen on one half, measured on the other, 5 splits):",
           f"{two_fold_recall(amagasaki, seed, grid):.3f}")
