@@ -8,7 +8,6 @@ gets `too_short`, a question with no Japanese in it `not_japanese`.
 """
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -18,10 +17,11 @@ import numpy as np
 
 from .analysis import SENTENCE_RE, entry_terms, sentence_spans
 from .blas import matmul
-from .decision import features, load_model
+from .decision import load_model
+from .evidence import gather
 from .models import Entry
 from .query import ParsedQuery
-from .search import Hit, KnowledgeBase
+from .search import Hit, KnowledgeBase, Signals
 from .textnorm import is_kana_only, normalize
 
 MIN_LETTERS = 2
@@ -37,6 +37,8 @@ HELP_TEXT = ("国民健康保険やマイナンバーカード（マイナ保険
              "「マイナンバーカードをなくしたら保険の情報はもれる？」のように、文章で質問してください。"
              "個人番号（マイナンバー）や電話番号などの個人情報は入力しないでください。")
 FALLBACK_TEXT = "申し訳ありません。このご質問にお答えできる公表資料が見つかりませんでした。"
+# not sure: the nearest published entries are shown as related text, never as the answer
+CLOSE_TEXT = "ご質問に直接お答えする回答は見つかりませんでした。近い内容の公表資料を下に示します。"
 TOO_SHORT_TEXT = ("もう少し詳しく入力してください。"
                   "「マイナンバーカードをなくしたら保険の情報はもれる？」のように、文章で質問してください。")
 NOT_JAPANESE_TEXT = "回答は日本語で公表されています。日本語で質問してください。"
@@ -58,7 +60,7 @@ class SentenceMark:
 class Answer:
     """What the chatbot says: an entry, or no answer with a fallback, or help."""
 
-    kind: str  # "answer" | "no_answer" | "help" | "too_short" | "not_japanese"
+    kind: str  # "answer" | "close" | "no_answer" | "help" | "too_short" | "not_japanese"
     question: str
     entry: Entry | None = None
     confidence: float = 0.0
@@ -92,26 +94,60 @@ def is_japanese(question: str) -> bool:
     return bool(_JAPANESE_RE.search(question))
 
 
-def ask(kb: KnowledgeBase, question: str, threshold: float | None = None) -> Answer:
-    """Decide how to reply to `question`."""
+@dataclass
+class DecisionInputs:
+    """A question read once for the decision: an early reply (help, too_short,
+    not_japanese, broad) or the hits and the best one's features."""
+
+    early: str | None
+    parsed: ParsedQuery | None = None
+    hits: list[Hit] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def nouns(self) -> bool:
+        """Does the best entry hold at least one of the question's nouns?"""
+        return bool(self.hits) and self.hits[0].noun_matches > 0
+
+
+def decide_inputs(kb: KnowledgeBase, question: str) -> DecisionInputs:
+    """Everything the decision looks at for `question`."""
     if is_greeting(question):
-        return Answer(kind="help", question=question, message=HELP_TEXT)
+        return DecisionInputs("help")
     if is_too_short(question):
-        return Answer(kind="too_short", question=question, message=TOO_SHORT_TEXT)
+        return DecisionInputs("too_short")
     if not is_japanese(question):
-        return Answer(kind="not_japanese", question=question, message=NOT_JAPANESE_TEXT, contact=_contact(kb, None))
+        return DecisionInputs("not_japanese")
     parsed = kb.parse(question)
     if parsed.is_empty:
-        return Answer(kind="help", question=question, message=HELP_TEXT)
-    hits = kb.search(parsed, limit=10)
-    best = hits[0] if hits else None
+        return DecisionInputs("help", parsed)
+    signals = Signals()
+    hits = kb.search(parsed, limit=10, signals=signals)
     if is_broad(parsed, hits):
+        return DecisionInputs("broad", parsed, hits)
+    return DecisionInputs(None, parsed, hits, gather(kb, parsed, hits, signals))
+
+
+def ask(kb: KnowledgeBase, question: str, threshold: float | None = None) -> Answer:
+    """Decide how to reply to `question`: `answer` when the model is confident the best
+    entry answers it, `close` when it is not sure (the nearest entries, shown as related
+    text, not as the answer), `no_answer` otherwise."""
+    inputs = decide_inputs(kb, question)
+    if inputs.early == "help":
+        return Answer(kind="help", question=question, message=HELP_TEXT)
+    if inputs.early == "too_short":
+        return Answer(kind="too_short", question=question, message=TOO_SHORT_TEXT)
+    if inputs.early == "not_japanese":
+        return Answer(kind="not_japanese", question=question, message=NOT_JAPANESE_TEXT, contact=_contact(kb, None))
+    hits, parsed = inputs.hits, inputs.parsed
+    if inputs.early == "broad":
         return Answer(kind="too_short", question=question, related=_related(hits), hits=tuple(hits),
                       message=TOO_SHORT_TEXT)
-    inputs = decision_features(kb, parsed, hits)
-    model = load_model("semantic" if "semantic" in inputs else "lexical")
-    probability = model.probability(inputs) if best else 0.0
-    if best and best.noun_matches > 0 and probability >= (model.threshold if threshold is None else threshold):
+    best = hits[0] if hits else None
+    model = load_model("semantic" if "semantic" in inputs.features else "lexical")
+    probability = model.probability(inputs.features) if best else 0.0
+    answer_at = model.threshold if threshold is None else threshold
+    if best and inputs.nouns and probability >= answer_at:
         return Answer(
             kind="answer",
             question=question,
@@ -120,18 +156,19 @@ def ask(kb: KnowledgeBase, question: str, threshold: float | None = None) -> Ans
             best_sentence=held_best_sentence(kb, best.entry, parsed),
             related=_related(hits[1:]),
             hits=tuple(hits),
-            extra={"features": _rounded(inputs)},
+            extra={"features": _rounded(inputs.features)},
         )
     contact = _contact(kb, best)
+    close = best is not None and inputs.nouns and probability >= min(model.close_threshold, answer_at)
     return Answer(
-        kind="no_answer",
+        kind="close" if close else "no_answer",
         question=question,
         confidence=round(probability, 3),
-        related=_related(hits),
+        related=_related(hits) if close else (),
         hits=tuple(hits),
-        message=FALLBACK_TEXT + (f"{contact}にお問い合わせください。" if contact else ""),
+        message=(CLOSE_TEXT if close else FALLBACK_TEXT) + (f"{contact}にお問い合わせください。" if contact else ""),
         contact=contact,
-        extra={"features": _rounded(inputs)},
+        extra={"features": _rounded(inputs.features)},
     )
 
 
@@ -142,21 +179,6 @@ def is_broad(parsed: ParsedQuery, hits: list[Hit]) -> bool:
         return False
     short_kana = is_kana_only(parsed.normalized.strip()) and len(parsed.normalized.strip()) <= SHORT_KANA
     return short_kana or sum(h.coverage >= HOLDS_COVERAGE for h in hits) >= BROAD_ENTRIES
-
-
-def decision_features(kb: KnowledgeBase, parsed: ParsedQuery, hits: list[Hit]) -> dict[str, float]:
-    """The decision model's inputs for the best of `hits` (empty when there is none)."""
-    if not hits:
-        return {}
-    weights, matches = kb.word_matches(parsed, np.array([kb.row(hits[0].entry.id)]))
-    entry = hits[0].entry
-    return features(
-        parsed, list(weights), list(matches[0]), [kb.is_known(w) for w in parsed.words],
-        second_coverage=hits[1].coverage if len(hits) > 1 else 0.0,
-        entry_text=entry.answer_text,
-        scale=math.log(len(kb.entries) + 1),
-        semantic=hits[0].similarity,
-    )
 
 
 def _rounded(values: dict[str, float]) -> dict[str, float]:

@@ -22,11 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .query import ParsedQuery
 from .textnorm import normalize
 
-MAX_WORDS = 6
-MAX_SPECIFICITY = 4.0
 # What a question asks for (patterns on the normalised question) and the words an entry
 # answering that kind of question holds. Behaviour as data: extend the table, not code.
 QUESTION_KINDS = {
@@ -55,7 +52,8 @@ class DecisionModel:
 
     bias: float
     weights: dict[str, float]
-    threshold: float
+    threshold: float  # answer at or above
+    close_threshold: float  # below `threshold`, at or above this: "close" (not sure)
 
     def probability(self, features: dict[str, float]) -> float:
         """P(the best entry answers the question)."""
@@ -68,7 +66,8 @@ def load_model(variant: str = "lexical") -> DecisionModel:
     """The fitted model for `variant` ("lexical", or "semantic" when an encoder is used)."""
     data = json.loads(resources.files("kb.data").joinpath("decision.json").read_text("utf-8"))
     model = data["models"][variant]
-    return DecisionModel(model["bias"], model["weights"], model["threshold"])
+    return DecisionModel(model["bias"], model["weights"], model["threshold"],
+                         model.get("close_threshold", model["threshold"]))
 
 
 def question_kinds(normalized_question: str) -> list[str]:
@@ -82,22 +81,3 @@ def kind_mismatch(kinds: list[str], entry_text: str) -> float:
     text = normalize(entry_text)
     missing = [k for k in kinds if not any(marker in text for marker in QUESTION_KINDS[k][1])]
     return 1.0 if kinds and len(missing) == len(kinds) else 0.0
-
-
-def features(parsed: ParsedQuery, weights: list[float], matches: list[float], known: list[bool],
-             second_coverage: float, entry_text: str, scale: float, semantic: float | None = None) -> dict[str, float]:
-    """The decision's features for the best entry (see the module docstring)."""
-    total = sum(weights) or 1.0
-    coverage = sum(w * m for w, m in zip(weights, matches)) / total
-    pos_total = sum(w.weight for w in parsed.words) or 1.0
-    values = {
-        "coverage": coverage,
-        "specificity": min(sum(w * m for w, m in zip(weights, matches)) / scale, MAX_SPECIFICITY),
-        "margin": coverage - second_coverage,
-        "unknown": sum(w.weight for w, k in zip(parsed.words, known) if not k) / pos_total,
-        "words": min(len(parsed.words), MAX_WORDS) / MAX_WORDS,
-        "mismatch": kind_mismatch(question_kinds(parsed.normalized), entry_text),
-    }
-    if semantic is not None:
-        values["semantic"] = semantic
-    return values

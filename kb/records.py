@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 log = logging.getLogger(__name__)
 DEFAULT_DATABASE_URL = "sqlite:///instance/kb.sqlite3"
+NOT_ANSWERED = ("close", "no_answer")  # outcomes that leave a question for editors to answer
 
 metadata = MetaData()
 feedback = Table(
@@ -31,7 +32,7 @@ questions = Table(
     Column("id", Integer, primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
     Column("question", Text, nullable=False),  # masked
-    Column("outcome", String(16), nullable=False),  # answer | no_answer | help
+    Column("outcome", String(16), nullable=False),  # answer | close | no_answer | help …
     Column("entry_id", String(200)),
     Column("confidence", Float),
     Column("index_version", String(80)),
@@ -109,11 +110,11 @@ class Records:
 
     def unanswered(self, days: int, limit: int) -> list[tuple[str, int, datetime]]:
         """(masked question, times asked, last asked) of recent questions that got no
-        answer, most asked first: what editors should find a published answer for."""
+        answer (only the nearest entries, or nothing), most asked first: what editors should find a published answer for."""
         since = _now() - timedelta(days=days)
         query = (
             select(questions.c.question, func.count().label("times"), func.max(questions.c.created_at).label("last"))
-            .where(questions.c.outcome == "no_answer", questions.c.created_at >= since)
+            .where(questions.c.outcome.in_(NOT_ANSWERED), questions.c.created_at >= since)
             .group_by(questions.c.question)
             .order_by(func.count().desc(), func.max(questions.c.created_at).desc())
             .limit(limit)

@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import case, func, select
 from sqlalchemy.engine import Engine
 
-from .records import feedback, questions
+from .records import NOT_ANSWERED, feedback, questions
 
 # Outcomes shown per day, in this order; anything else (help, not_japanese) counts as other.
-DAILY_OUTCOMES = ("answer", "no_answer", "too_short")
+DAILY_OUTCOMES = ("answer", "close", "no_answer", "too_short")
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,8 @@ def _day(moment: datetime) -> date:
 
 
 def daily_outcomes(engine: Engine, period: Period) -> list[dict]:
-    """Per day: questions asked and how many were answered, not answered, too short."""
+    """Per day: questions asked and how many were answered, shown only the nearest
+    entries (close), not answered, too short."""
     query = select(questions.c.created_at, questions.c.outcome).where(questions.c.created_at >= period.start)
     counts: dict[date, Counter] = {day: Counter() for day in period.dates}
     with engine.connect() as conn:
@@ -78,8 +79,9 @@ def most_unhelpful_entries(engine: Engine, period: Period, limit: int = 10) -> l
 
 
 def unanswered_questions(engine: Engine, period: Period) -> list[tuple[str, datetime]]:
-    """(masked question, when) of every question that got no answer in the period."""
+    """(masked question, when) of every question that got no answer in the period (only
+    the nearest entries, or nothing)."""
     query = (select(questions.c.question, questions.c.created_at)
-             .where(questions.c.created_at >= period.start, questions.c.outcome == "no_answer"))
+             .where(questions.c.created_at >= period.start, questions.c.outcome.in_(NOT_ANSWERED)))
     with engine.connect() as conn:
         return [(row.question, row.created_at) for row in conn.execute(query)]

@@ -27,7 +27,7 @@ from .ranking import fuse, uses_sentences
 from .suggest import suggest_entries
 from .synonyms import parse_synonyms
 from .textnorm import normalize, to_katakana
-from .vectors import EntryVectors, question_similarities
+from .vectors import EntryVectors, question_vector
 from .wordgroups import read_word_groups
 
 CANDIDATES = 50  # re-scored by coverage (and meaning); the rest keep their BM25 order
@@ -36,6 +36,7 @@ NOUN_WEIGHT = 1.0
 PART_MATCH = 0.65  # the word is only part of a longer one in the entry (写真 in 顔写真)
 SYNONYM_MATCH = 0.9  # the entry has a synonym, not the word itself
 UNKNOWN_DF = 0.5  # the document frequency given to a word no entry holds
+LEXICAL_EVIDENCE = 0.1  # a BM25F share below this is a stray character bigram, not a word
 
 
 def _index_dir(version_path: Path) -> Path:
@@ -85,6 +86,17 @@ def _fold(text: str) -> str:
     return to_katakana(normalize(text)).replace(" ", "")
 
 
+@dataclass
+class Signals:
+    """What the first-stage rankings said on their own, over every entry (entries.json
+    order): BM25F scores, cosine similarities and the question's vector (None without
+    the semantic signal)."""
+
+    bm25: np.ndarray | None = None
+    similarity: np.ndarray | None = None
+    vector: np.ndarray | None = None
+
+
 @dataclass(frozen=True)
 class Hit:
     """An entry found for a question, with its scores."""
@@ -94,6 +106,13 @@ class Hit:
     coverage: float  # 0..1, weighted share of the question the entry covers
     noun_matches: float  # weight of the question's nouns the entry holds
     similarity: float | None = None  # cosine similarity of question and entry, if used
+    lexical: float = 0.0  # BM25F score over the best one's: 0 when no word of the question is in it
+
+    @property
+    def has_words(self) -> bool:
+        """Does the entry hold anything of the question (a word, a part of one, a reading,
+        a synonym), rather than being found by meaning alone?"""
+        return self.coverage > 0 or self.lexical >= LEXICAL_EVIDENCE
 
     def to_dict(self) -> dict:
         """ENTRY + score, as the CLI and API print hits."""
@@ -165,14 +184,20 @@ class KnowledgeBase:
         return parsed
 
     def search(self, question: str | ParsedQuery, limit: int | None = 10,
-               topic: str | None = None, document: str | None = None, semantic: bool = True) -> list[Hit]:
+               topic: str | None = None, document: str | None = None, semantic: bool = True,
+               signals: Signals | None = None) -> list[Hit]:
         """Entries for `question`, best first (optionally only one topic or document;
-        `semantic=False` skips the encoder, for suggestions on every keystroke)."""
+        `semantic=False` skips the encoder, for suggestions on every keystroke). Given
+        `signals`, it is filled with what each first-stage ranking said on its own (for
+        the answer decision, kb/evidence.py)."""
         parsed = question if isinstance(question, ParsedQuery) else self.parse(question)
         if not parsed.words and not parsed.bigrams:
             return []
         scores = self.lexical.score(lexical_clauses(parsed))
-        similarity = self.similarities(parsed.text) if semantic else None
+        vector = self.question_vector(parsed.text) if semantic else None
+        similarity = None if vector is None else self.vectors.similarities(vector)
+        if signals is not None:
+            signals.bm25, signals.similarity, signals.vector = scores, similarity, vector
         keep = self._filter_mask(topic, document) if topic or document else None
         if keep is not None:
             scores = scores * keep
@@ -194,21 +219,27 @@ class KnowledgeBase:
         ranked = fuse(coverage, sentence, scores[candidates] / top, None if similarity is None else similarity[candidates])
         order = np.argsort(-ranked, kind="stable")[:limit]  # Hits made for the ones returned only
         hits = [Hit(self.entries[self._ids[candidates[i]]], float(ranked[i]), float(coverage[i]), float(nouns[i]),
-                    None if similarity is None else float(similarity[candidates[i]]))
+                    None if similarity is None else float(similarity[candidates[i]]), float(scores[candidates[i]]) / top)
                 for i in order]
         if limit is not None and limit <= len(candidates):
             return hits
         tail = tail if limit is None else tail[: limit - len(hits)]
         floor = float(ranked.min()) if len(ranked) else 0.0
-        return hits + [Hit(self.entries[self._ids[row]], floor * float(scores[row]) / top, 0.0, 0.0) for row in tail]
+        return hits + [Hit(self.entries[self._ids[row]], floor * float(scores[row]) / top, 0.0, 0.0, None,
+                           float(scores[row]) / top) for row in tail]
 
     def similarities(self, text: str) -> np.ndarray | None:
         """Cosine similarity of `text` to each entry (raw, so its scale does not depend on
         how many entries there are); None when this version has no vectors or the encoder
-        that made them is not loaded. The question is embedded without its frame
-        (kb/furniture.py)."""
+        that made them is not loaded."""
+        vector = self.question_vector(text)
+        return None if vector is None else self.vectors.similarities(vector)
+
+    def question_vector(self, text: str) -> np.ndarray | None:
+        """`text` embedded as a question, without its frame (kb/furniture.py); None when
+        this version has no vectors or the encoder that made them is not loaded."""
         encoder = shared_encoder() if self.vectors is not None else None
-        return question_similarities(self.vectors, encoder, without_furniture(text))
+        return question_vector(self.vectors, encoder, without_furniture(text))
 
     def _filter_mask(self, topic: str | None, document: str | None) -> np.ndarray:
         keep = np.ones(len(self._ids), np.float32)

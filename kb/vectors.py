@@ -157,6 +157,12 @@ class EntryVectors:
         rows = [(int(row[0]), str(row[1])) for row in manifest["rows"]]
         return cls(matrix, rows, manifest["model"], manifest["entries"])
 
+    def entry_vector(self, entry: int, kind: str = "combined") -> np.ndarray:
+        """The first stored vector of `kind` of the entry at index `entry` (entries.json order)."""
+        run, starts, owners = self._groups[kind]
+        rows = np.arange(len(self._matrix))[run]
+        return self._matrix[rows[starts[np.searchsorted(owners, entry)]]]
+
     def similarities(self, query_vector: np.ndarray, kind: str | None = None) -> np.ndarray:
         """Similarity of the question to each entry (entries.json order): the best over the
         entry's rows of `kind` (an entry with none gets -1); by default "combined"."""
@@ -179,6 +185,13 @@ def question_similarities(vectors: EntryVectors | None, encoder: Encoder | None,
     """Each entry's similarity to `question` (entries.json order), or None when there is no
     semantic signal: off, the encoder failed to load, the index has no vectors, or they were
     made by another model (then rebuild the index; logged once)."""
+    vector = question_vector(vectors, encoder, question)
+    return None if vector is None else vectors.similarities(vector)
+
+
+def question_vector(vectors: EntryVectors | None, encoder: Encoder | None, question: str) -> np.ndarray | None:
+    """`question` embedded as a query, or None when there is no semantic signal (see
+    `question_similarities`)."""
     if vectors is None or encoder is None:
         return None
     if vectors.model != encoder.name:
@@ -187,4 +200,4 @@ def question_similarities(vectors: EntryVectors | None, encoder: Encoder | None,
             log.warning("index vectors were made by %s, the encoder is %s: lexical only until kb build",
                         vectors.model, encoder.name)
         return None
-    return vectors.similarities(encoder.encode_queries([question])[0])
+    return encoder.encode_queries([question])[0]

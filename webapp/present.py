@@ -11,6 +11,7 @@ from kb import (Answer, Entry, KnowledgeBase, Masked, answer_record, answer_snip
 
 PER_PAGE = 10
 RELATIVE_SCORE_FLOOR = 0.25  # hits scoring under this share of the best are noise
+SEMANTIC_ONLY_FLOOR = 0.88  # cosine an entry holding no word of the query needs to be a result
 NEAR_MATCHES = 3  # entries offered when a staff search finds nothing
 STALE_NOTICE = "公表から{years}年以上経っています。最新の情報は担当課にご確認ください。"
 CONTACT_FIELDS = ("department", "phone", "hours", "url")
@@ -139,8 +140,11 @@ def search_view(kb: KnowledgeBase, masked: Masked, topic: str | None, document: 
     parsed = kb.parse(text) if text else None
     if parsed is not None:
         hits = kb.search(parsed, limit=None, topic=topic, document=document)
-        floor = hits[0].score * RELATIVE_SCORE_FLOOR if hits else 0
-        entries = [h.entry for h in hits if h.score >= floor]
+        # found by meaning alone, an entry must come very close to count: e5 puts any
+        # Japanese text within ~0.8 of any other («xyz», 「引っ越し」 against the seed)
+        found = [h for h in hits if h.has_words or (h.similarity or 0.0) >= SEMANTIC_ONLY_FLOOR]
+        floor = found[0].score * RELATIVE_SCORE_FLOOR if found else 0
+        entries = [h.entry for h in found if h.score >= floor]
     else:
         entries = [e for e in kb.entries.values()
                    if (not topic or topic in e.topics) and (not document or e.source.document_id == document)]
@@ -169,7 +173,7 @@ def search_view(kb: KnowledgeBase, masked: Masked, topic: str | None, document: 
 def _near_matches(kb: KnowledgeBase, text: str, filtered: bool) -> list[Entry]:
     """What comes closest when a search finds nothing: the same search over every entry
     (if a filter was set), then suggestions for the text or its first half."""
-    found = [h.entry for h in kb.search(text, limit=NEAR_MATCHES)] if filtered else []
+    found = [h.entry for h in kb.search(text, limit=NEAR_MATCHES) if h.has_words] if filtered else []
     for typed in (text, text[: max(2, len(text) // 2)]):
         found += [e for e in kb.suggest(typed, limit=NEAR_MATCHES) if e not in found]
     return found[:NEAR_MATCHES]

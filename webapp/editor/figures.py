@@ -32,7 +32,7 @@ class Figure:
 
 
 def _daily(source: Source) -> list[tuple]:
-    return [(d["date"].isoformat(), d["questions"], d["answer"], d["no_answer"], d["too_short"], d["other"])
+    return [(d["date"].isoformat(), d["questions"], d["answer"], d["close"], d["no_answer"], d["too_short"], d["other"])
             for d in daily_outcomes(source.engine, source.period)]
 
 
@@ -41,8 +41,8 @@ def _percent(part: int, whole: int) -> float:
 
 
 def _shares(source: Source) -> list[tuple]:
-    return [(day, _percent(answer, total), _percent(no_answer, total), _percent(too_short, total))
-            for day, total, answer, no_answer, too_short, _ in _daily(source)]
+    return [(day, _percent(answer, total), _percent(close, total), _percent(no_answer, total), _percent(too_short, total))
+            for day, total, answer, close, no_answer, too_short, _ in _daily(source)]
 
 
 def _question(kb: KnowledgeBase, entry_id: str) -> str:
@@ -71,10 +71,10 @@ def _topics(source: Source) -> list[tuple]:
 
 FIGURES = {
     figure.name: figure for figure in (
-        Figure("questions", "1日あたりの質問数", ("日付", "質問数", "回答した", "回答なし", "短すぎる入力", "その他"),
+        Figure("questions", "1日あたりの質問数", ("日付", "質問数", "回答した", "近い資料のみ", "回答なし", "短すぎる入力", "その他"),
                _daily, "bar"),
-        Figure("outcomes", "回答できた割合（1日ごと、%）", ("日付", "回答した（%）", "回答なし（%）", "短すぎる入力（%）"),
-               _shares, "stacked", series=(1, 2, 3)),
+        Figure("outcomes", "回答できた割合（1日ごと、%）", ("日付", "回答した（%）", "近い資料のみ（%）", "回答なし（%）", "短すぎる入力（%）"),
+               _shares, "stacked", series=(1, 2, 3, 4)),
         Figure("entries", "よく回答に使われた項目", ("項目ID", "質問", "回答した回数"), _entries, "horizontal", series=(2,)),
         Figure("unhelpful", "「いいえ」（解決しなかった）が多い項目", ("項目ID", "質問", "「いいえ」の数", "評価の数"),
                _unhelpful, "horizontal", series=(2,)),

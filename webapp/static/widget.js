@@ -29,6 +29,7 @@
       sorry: "お役に立てず申し訳ありません。次の質問や、担当課へのお問い合わせをお試しください。",
       related: "関連する質問",
       maybe: "こちらの回答が参考になるかもしれません",
+      close: "近い内容の公表資料（ご質問への回答ではありません）",
       starters: "よくある質問",
       contact: "お問い合わせ先",
       office: "担当",
@@ -69,6 +70,8 @@
       sorry: "Sorry this did not help. Try a related question or contact the office below.",
       related: "Related questions",
       maybe: "These answers may help",
+      close: "Related published text (not an answer to your question)",
+      closeAnswer: "We found no published answer to exactly this question. Related published text is shown below.",
       starters: "Common questions",
       contact: "Contact",
       office: "Office",
@@ -334,11 +337,12 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
         this.showEntry(data.answer, data.best_sentence, data.related, data.contact_info);
         return;
       }
-      const own = { too_short: t.tooShort, not_japanese: t.notJapanese, no_answer: t.noAnswer, help: t.help }[data.kind];
+      const own = { too_short: t.tooShort, not_japanese: t.notJapanese, no_answer: t.noAnswer, close: t.closeAnswer, help: t.help }[data.kind];
       const parts = [el("span", { class: "who", text: t.bot + "：" }), own ? el("p", { text: own }) : el("p", { lang: "ja", text: data.message })];
       const related = data.related && data.related.length;
-      if (related) parts.push(el("p", { class: "label", text: t.maybe }), this.relatedList(data.related));
-      if ((!related || data.kind !== "no_answer") && this.starterList && this.starterList.length) {
+      // close: the nearest published entries, labelled as related text, never as the answer
+      if (related) parts.push(el("p", { class: "label", text: data.kind === "close" ? t.close : t.maybe }), this.relatedList(data.related));
+      if ((!related || (data.kind !== "no_answer" && data.kind !== "close")) && this.starterList && this.starterList.length) {
         parts.push(el("p", { class: "label", text: t.starters }), this.chips(this.starterList));
       }
       if (data.kind !== "too_short" && data.kind !== "help") parts.push(this.contactBlock(data.contact_info || this.contact));
