@@ -37,7 +37,6 @@ from kb.vectors import CACHE_DIR  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 LGFAQ = SHARED / "corpora" / "localgovfaq-amagasaki"
-WITH_VECTORS = False  # --vectors: the question's and the best entry's vectors too (for exploring)
 SEED_SETS = {
     "seed-dev": SHARED / "eval" / "dev-queries.jsonl",
     "seed-ours": ROOT / "bench" / "data" / "decision-questions.jsonl",
@@ -80,11 +79,7 @@ def row(kb: KnowledgeBase, group: str, qid: str, text: str, ok: list[str], kind:
     """One labelled decision: the features of the best entry and whether it is right."""
     inputs = decide_inputs(kb, text)
     best = inputs.hits[0].entry.source.item if inputs.hits else None
-    extra = {}
-    if WITH_VECTORS and inputs.hits and kb.vectors is not None:
-        extra["qvec"] = [round(float(v), 4) for v in kb.question_vector(text)]
-        extra["evec"] = [round(float(v), 4) for v in kb.vectors.entry_vector(kb.row(inputs.hits[0].entry.id))]
-    return {**extra,
+    return {
         "set": group, "qid": qid, "query": text, "kind": kind, "ok": ok,
         "early": inputs.early, "best": best, "right": best in ok, "nouns": inputs.nouns,
         "features": inputs.features,
@@ -95,10 +90,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / ".work")
     parser.add_argument("--semantic", action="store_true", help="with the packaged encoder (the default install)")
-    parser.add_argument("--vectors", action="store_true", help="write the question's and best entry's vectors too")
     args = parser.parse_args()
-    global WITH_VECTORS
-    WITH_VECTORS = args.vectors
     encoder = load_encoder("on") if args.semantic else None
     if args.semantic and encoder is None:
         sys.exit("the packaged encoder does not load: " + semantic_status())
@@ -119,7 +111,7 @@ def main() -> None:
                             "answerable" if q.relevant else "unanswerable"))
     for q in read_queries(LGFAQ / "queries-dev.jsonl"):
         rows.append(row(seed, "seed-other-services", q.qid, q.text, [], "unanswerable"))
-    out = args.work / f"decision-rows-{variant}{'-vectors' * args.vectors}.jsonl"
+    out = args.work / f"decision-rows-{variant}.jsonl"
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     print("wrote", out, len(rows), "rows", file=sys.stderr)
     shutil.rmtree(work / f"seed-{variant}", ignore_errors=True)

@@ -91,6 +91,9 @@ class Morph:
     end: int
     subterms: tuple[str, ...] = ()  # content A sub-units of a compound
     pieces: int = 1  # all its A sub-units, content or not (申請方法: 申請 + 方法 = 2)
+    # runs of two or more A sub-units inside a longer compound, joined: 国民健康保険料 holds
+    # 国民健康保険 and 保険料 (what 国保 and a resident's 保険料 must find)
+    inner: tuple[str, ...] = ()
 
 
 def _term_of(morpheme, pos: str) -> str:
@@ -112,6 +115,13 @@ def _content_term(morpheme) -> str | None:
 
 def _is_content(morpheme) -> bool:
     return _content_term(morpheme) is not None
+
+
+def _inner_runs(subunits) -> tuple[str, ...]:
+    """Every run of 2..n-1 consecutive sub-units of an n-unit compound, joined."""
+    forms = [_term_of(u, u.part_of_speech()[0]) for u in subunits]
+    n = len(forms)
+    return tuple(dict.fromkeys("".join(forms[i:j]) for i in range(n) for j in range(i + 2, n + 1) if j - i < n))
 
 
 @lru_cache(maxsize=16)
@@ -144,7 +154,7 @@ def analyze(text: str) -> tuple[Morph, ...]:
         subterms = tuple(t for t in map(_content_term, subunits) if t) if len(subunits) > 1 else ()
         morphs.append(Morph(term=term, pos=pos, weight=POS_WEIGHTS[pos], reading=to_katakana(m.reading_form()),
                             start=norm.starts[begin], end=norm.ends[end - 1], subterms=subterms,
-                            pieces=len(subunits)))
+                            pieces=len(subunits), inner=_inner_runs(subunits) if len(subunits) > 2 else ()))
     return tuple(morphs)
 
 
@@ -233,9 +243,9 @@ def entry_terms(text: str) -> set[str]:
 
 
 def word_and_part_terms(text: str) -> tuple[set[str], set[str]]:
-    """(mode C words of `text`, A sub-units that are only parts of longer words)."""
+    """(mode C words of `text`, A sub-units and runs of them that are only parts of longer words)."""
     words = {m.term for m in analyze(text)}
-    parts = {sub for m in analyze(text) for sub in m.subterms} - words
+    parts = {sub for m in analyze(text) for sub in (*m.subterms, *m.inner)} - words
     return words, parts
 
 

@@ -15,18 +15,18 @@ from itertools import accumulate
 
 import numpy as np
 
-from .analysis import SENTENCE_RE, entry_terms, sentence_spans
+from .analysis import SENTENCE_RE, analyze, entry_terms, sentence_spans
 from .blas import matmul
 from .decision import load_model
 from .evidence import gather
 from .models import Entry
 from .query import ParsedQuery
 from .search import Hit, KnowledgeBase, Signals
-from .textnorm import is_kana_only, normalize
+from .textnorm import normalize, to_katakana
 
 MIN_LETTERS = 2
-SHORT_KANA = 3  # 「ほけん」: a short word in kana alone reads too many ways (保険? 保健?)
-BROAD_ENTRIES = 2  # a lone word held in full by this many entries is too vague to answer
+KEYWORD_CHARS = 10  # one content word in at most this many letters is a keyword, not a sentence
+KEYWORD_ENTRIES, KEYWORD_SHARE = 2, 0.1  # a keyword held by more entries than both is too broad to answer
 HOLDS_COVERAGE = 0.6  # the word itself, or as part of a longer one (保険 in 健康保険証)
 RELATED_LIMIT = 3
 RELATED_MIN_COVERAGE = 0.3
@@ -39,6 +39,7 @@ HELP_TEXT = ("国民健康保険やマイナンバーカード（マイナ保険
 FALLBACK_TEXT = "申し訳ありません。このご質問にお答えできる公表資料が見つかりませんでした。"
 # not sure: the nearest published entries are shown as related text, never as the answer
 CLOSE_TEXT = "ご質問に直接お答えする回答は見つかりませんでした。近い内容の公表資料を下に示します。"
+KEYWORD_TEXT = CLOSE_TEXT + "知りたいことを文章で入力すると、回答を探しやすくなります。"
 TOO_SHORT_TEXT = ("もう少し詳しく入力してください。"
                   "「マイナンバーカードをなくしたら保険の情報はもれる？」のように、文章で質問してください。")
 NOT_JAPANESE_TEXT = "回答は日本語で公表されています。日本語で質問してください。"
@@ -123,8 +124,8 @@ def decide_inputs(kb: KnowledgeBase, question: str) -> DecisionInputs:
         return DecisionInputs("help", parsed)
     signals = Signals()
     hits = kb.search(parsed, limit=10, signals=signals)
-    if is_broad(parsed, hits):
-        return DecisionInputs("broad", parsed, hits)
+    if is_keyword(question, parsed):
+        return DecisionInputs("keyword", parsed, hits, gather(kb, parsed, hits, signals))
     return DecisionInputs(None, parsed, hits, gather(kb, parsed, hits, signals))
 
 
@@ -140,13 +141,27 @@ def ask(kb: KnowledgeBase, question: str, threshold: float | None = None) -> Ans
     if inputs.early == "not_japanese":
         return Answer(kind="not_japanese", question=question, message=NOT_JAPANESE_TEXT, contact=_contact(kb, None))
     hits, parsed = inputs.hits, inputs.parsed
-    if inputs.early == "broad":
-        return Answer(kind="too_short", question=question, related=_related(hits), hits=tuple(hits),
-                      message=TOO_SHORT_TEXT)
     best = hits[0] if hits else None
     model = load_model("semantic" if "semantic" in inputs.features else "lexical")
     probability = model.probability(inputs.features) if best else 0.0
     answer_at = model.threshold if threshold is None else threshold
+    if inputs.early == "keyword":
+        holding = [h for h in hits if h.coverage >= HOLDS_COVERAGE]
+        about = [h for h in holding if is_about(h.entry, parsed.words[0])]
+        word = parsed.words[0]
+        if not holding or word.kana:  # nothing published holds it, or a few kana only sound like it: ask for more
+            return Answer(kind="too_short", question=question, hits=tuple(hits), message=TOO_SHORT_TEXT)
+        if len(about) == 1 and kb.lexical.doc_freq(word.term) <= max(KEYWORD_ENTRIES, KEYWORD_SHARE * len(kb.entries)):
+            # one entry is plainly about a word few entries hold: that entry is the answer
+            return Answer(kind="answer", question=question, entry=about[0].entry,
+                          confidence=round(max(probability, answer_at), 3),
+                          best_sentence=held_best_sentence(kb, about[0].entry, parsed),
+                          related=_related([h for h in hits if h is not about[0]]), hits=tuple(hits),
+                          extra={"features": _rounded(inputs.features), "keyword": True})
+        else:
+            return Answer(kind="close", question=question, confidence=round(probability, 3),
+                          related=tuple(h.entry for h in (about or holding)[:RELATED_LIMIT]), hits=tuple(hits),
+                          message=KEYWORD_TEXT, contact=_contact(kb, best))
     if best and inputs.nouns and probability >= answer_at:
         return Answer(
             kind="answer",
@@ -172,13 +187,17 @@ def ask(kb: KnowledgeBase, question: str, threshold: float | None = None) -> Ans
     )
 
 
-def is_broad(parsed: ParsedQuery, hits: list[Hit]) -> bool:
-    """One word that several entries hold (「保険」, 「カード」): which one is meant
-    cannot be told (held in full or inside longer words), so the resident is asked for more and shown the candidates."""
-    if len(parsed.words) != 1:
-        return False
-    short_kana = is_kana_only(parsed.normalized.strip()) and len(parsed.normalized.strip()) <= SHORT_KANA
-    return short_kana or sum(h.coverage >= HOLDS_COVERAGE for h in hits) >= BROAD_ENTRIES
+def is_keyword(question: str, parsed: ParsedQuery) -> bool:
+    """A lone keyword (「なりすまし」, 「保険」), not a sentence that happens to have one content
+    word (「リスク管理はどうなってるの」)."""
+    return len(parsed.words) == 1 and len(_PUNCT_RE.sub("", normalize(question))) <= KEYWORD_CHARS
+
+
+def is_about(entry: Entry, word) -> bool:
+    """Is the entry plainly about the keyword: does its heading (an opinion's own words
+    are not the city's) or its question hold it as a whole word (カード in マイナンバーカード
+    does not count, nor an alternate wording made for search)?"""
+    return word.term in {m.term for m in analyze(entry.heading or entry.question)}
 
 
 def _rounded(values: dict[str, float]) -> dict[str, float]:

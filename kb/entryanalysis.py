@@ -79,7 +79,7 @@ def _sentence_holds(answer: str, morphs) -> list[Terms]:
     for start, end in sentence_spans(answer):
         inside = morphs[bisect_left(starts, start) : bisect_left(starts, end)]
         words = {m.term for m in inside}
-        held.append(_coded(words, {t for m in inside for t in m.subterms} - words))
+        held.append(_coded(words, {t for m in inside for t in (*m.subterms, *m.inner)} - words))
     return held
 
 
@@ -111,6 +111,7 @@ def analyse_entry(entry) -> AnalysedEntry:
             readings += reading_bigrams(m.reading)
             words.add(m.term)
             subs.update(m.subterms)
+            subs.update(m.inner)
     fields["r:all"] = _counted("r:", Counter(readings))
     cross = set().union(*(text_reading_bigrams(texts[name]) for name in ("question", "alternates", "answer")))
     record = {"entry": entry.to_dict(),  # question_reading: for suggestions while typing kana (ほけん → 保険)

@@ -34,13 +34,16 @@ def gather(kb: KnowledgeBase, parsed: ParsedQuery, hits: list[Hit], signals: Sig
     weights, matches = weights.astype(np.float64), matches[0].astype(np.float64)
     total = float(weights.sum()) or 1.0
     by_sentence = _sentence_matches(kb, parsed, row)  # answer sentences × question words
-    answer_coverage = float(by_sentence.max(axis=0, initial=0.0) @ weights) / total
     document = kb.documents.get(best.entry.source.document_id)
     opinion = bool(document and document.kind in OPINION_KINDS)
+    if opinion:  # what the city wrote: its answer and the editors' heading, not the opinion
+        answered = by_sentence.max(axis=0, initial=0.0) if len(by_sentence) else np.zeros_like(matches)
+        matches = np.maximum(answered, _wording_matches(parsed, _wordings(best.entry, opinion)))
+    city_coverage = float(matches @ weights) / total
     pos_total = sum(w.weight for w in parsed.words) or 1.0
     values = {
         "coverage": best.coverage,
-        "city_coverage": answer_coverage if opinion else best.coverage,
+        "city_coverage": city_coverage,
         "sentence": float((by_sentence @ weights).max(initial=0.0)) / total,
         "specificity": min(float(matches @ weights) / math.log(len(kb.entries) + 1), MAX_SPECIFICITY),
         "margin": best.score - hits[1].score if len(hits) > 1 else best.score,
@@ -69,6 +72,19 @@ def _wordings(entry, opinion: bool) -> list[str]:
     an opinion the editor's heading and alternates."""
     own = [entry.heading] if opinion else [entry.question]
     return [text for text in (*own, *entry.alternates) if text]
+
+
+def _wording_matches(parsed: ParsedQuery, wordings: list[str]) -> np.ndarray:
+    """1 for each question word (or a synonym of it) that one of `wordings` holds, whole or
+    as a part; else 0."""
+    held = set()
+    for text in wordings:
+        for m in analyze(text):
+            held.add(m.term)
+            held.update(m.subterms)
+            held.update(m.inner)
+    return np.array([float(w.term in held or any(all(t in held for t in g) for g in w.found_by))
+                     for w in parsed.words])
 
 
 def _missing_rare(kb: KnowledgeBase, parsed: ParsedQuery, matches: np.ndarray) -> float:

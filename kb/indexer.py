@@ -36,7 +36,7 @@ from .schema import build_schema, document_fields
 from .synonyms import parse_synonyms
 from .vectors import write_vectors
 
-INDEX_FORMAT = 7  # 7: word_groups.json (dictionary synonyms)
+INDEX_FORMAT = 8  # 7: word_groups.json (dictionary synonyms); 8: word_readings.json, runs inside compounds held
 CURRENT_LINK = "current"
 VERSIONS_DIR = "versions"
 WHOOSH_POOL_MB = 128  # Whoosh's posting pool: flushed to a segment when full

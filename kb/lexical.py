@@ -65,6 +65,14 @@ class LexicalIndex:
         col = self.vocab.get("w:" + term)
         return int(self.df[col]) if col is not None else 0
 
+    def together(self, a: str, b: str) -> bool:
+        """Does some entry hold both words (or parts of words)?"""
+        cols = [self.vocab.get("w:" + a), self.vocab.get("w:" + b)]
+        if None in cols:
+            return False
+        held = (self.holds[:, cols] != 0).astype(np.int8)  # a rare call: only for a possible IME slip
+        return bool((np.asarray(held.sum(axis=1)).ravel() == 2).any())
+
     def holding(self, rows: np.ndarray, terms: list[str], matrix: sparse.csr_matrix | None = None) -> np.ndarray:
         """(len(rows) × len(terms)) codes: WORD, PART or 0 for each candidate and term."""
         matrix = self.holds if matrix is None else matrix

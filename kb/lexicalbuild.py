@@ -19,6 +19,7 @@ from .entryanalysis import AnalysedEntry, Terms, split_terms
 from .lexical import (B, BIGRAM_FIELDS, COMMON_BIGRAM_SHARE, HOLDS_FILE, K1, READING_FIELD_BOOST, SCORES_FILE,
                       SENTENCE_STARTS_FILE, SENTENCES_FILE, VOCAB_FILE, WORD_FIELDS)
 from .wordgroups import write_word_groups
+from .readings import write_word_readings
 
 # matrix fields in the order they are summed last to first (the float32 sums depend on it)
 FIELD_ORDER = ("w:question", "b:question", "w:alternates", "b:alternates", "w:answer", "b:answer",
@@ -96,7 +97,9 @@ class LexicalBuilder:
         sparse.save_npz(target / SCORES_FILE, self._scores(), compressed=False)
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
         (target / VOCAB_FILE).write_text(json.dumps(terms, ensure_ascii=False), "utf-8")
-        write_word_groups(target, [term[2:] for term in terms if term.startswith("w:")])
+        words = [term[2:] for term in terms if term.startswith("w:")]
+        write_word_groups(target, words)
+        write_word_readings(target, words)
 
     def _scores(self) -> sparse.csc_matrix:
         """Σ over fields of boost × BM25, entries × terms, without the common bigrams."""

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .analysis import analyze, segments, char_bigrams, reading_bigrams
+from .readings import read_by_sound
 from .synonyms import Rule, phrase_in_query
 from .textnorm import is_kana_only, normalize, to_katakana
 from .wordgroups import dictionary_synonyms
@@ -61,7 +62,8 @@ class QueryWord:
 class ParsedQuery:
     """Everything search and the answer decision need to know about a question."""
 
-    text: str
+    text: str  # as typed
+    read_as: str  # normalised, hiragana runs read as the index's nouns (kb/readings.py)
     normalized: str
     words: list[QueryWord]
     extra: list[tuple[str, ...]]  # synonym expansions found inside longer words
@@ -254,6 +256,15 @@ def add_noun_forms(parsed: "ParsedQuery", doc_freq) -> None:
             word.expansions += [form for form in found if form not in word.expansions]
 
 
+def add_sound_alikes(parsed: "ParsedQuery", doc_freq, alikes) -> None:
+    """A noun no entry holds also finds the index nouns `alikes(word)` gives (a loanword
+    one letter off), as a synonym would."""
+    for word in parsed.words:
+        if word.pos == "名詞" and not word.kana and not doc_freq(word.term):
+            found = [(term,) for term in alikes(word) if doc_freq(term)]
+            word.expansions += [term for term in found if term not in word.expansions]
+
+
 def _add_dictionary_synonyms(words: list[QueryWord], groups: dict[int, tuple[str, ...]]) -> None:
     """Each word's dictionary synonyms among the index's words, but those a curated rule
     already gives."""
@@ -262,16 +273,22 @@ def _add_dictionary_synonyms(words: list[QueryWord], groups: dict[int, tuple[str
         word.dictionary = tuple(t for t in dictionary_synonyms(word.term, groups) if t not in curated)
 
 
-def parse_query(text: str, rules: list[Rule], groups: dict[int, tuple[str, ...]] | None = None) -> ParsedQuery:
+def parse_query(text: str, rules: list[Rule], groups: dict[int, tuple[str, ...]] | None = None,
+                readings: dict[str, str] | None = None, known=None, together=None) -> ParsedQuery:
     """Analyse a question and expand it with the synonym rules and, given the index's
-    word groups (kb/wordgroups.py), the dictionary's synonyms."""
-    normalized = normalize(text)
-    words = _words(text)
+    word groups (kb/wordgroups.py), the dictionary's synonyms; given the index's nouns by
+    sound (kb/readings.py) and `known(term)` (does an entry hold it?), its hiragana runs and
+    kanji slips are read as those nouns first."""
+    read_as = read_by_sound(normalize(text), readings or {}, known or (lambda term: True),
+                            together or (lambda a, b: False))
+    normalized = normalize(read_as)
+    words = _words(read_as)
     extra = _apply_synonyms(words, to_katakana(normalized.replace(" ", "")), rules)
     if groups:
         _add_dictionary_synonyms(words, groups)
     return ParsedQuery(
         text=text,
+        read_as=read_as,
         normalized=normalized,
         words=words,
         extra=extra,

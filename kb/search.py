@@ -22,7 +22,8 @@ from .furniture import without_furniture
 from .indexer import INDEX_FORMAT, VERSIONS_DIR, current_version_path
 from .lexical import PART, WORD, LexicalIndex, idf
 from .models import Document, Entry
-from .query import ParsedQuery, QueryWord, add_noun_forms, lexical_clauses, parse_query
+from .query import ParsedQuery, QueryWord, add_noun_forms, add_sound_alikes, lexical_clauses, parse_query
+from .readings import katakana_by_length, read_word_readings, sound_alikes, with_synonym_words
 from .ranking import fuse, uses_sentences
 from .suggest import suggest_entries
 from .synonyms import parse_synonyms
@@ -132,12 +133,15 @@ class KnowledgeBase:
             self.lexical = LexicalIndex(path)
             self.vectors = EntryVectors.open(path)  # None when built without the semantic signal
             self.word_groups = read_word_groups(path)  # dictionary synonyms among this index's words
+            self._index_readings = read_word_readings(path, self.lexical.doc_freq)  # nouns by sound (kb/readings.py)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             raise IndexCorrupt(_index_dir(path), f"{path.name}: {type(error).__name__}: {error}") from None
         self.version: str = meta["version"]
         self.built_at: str = meta["built_at"]
         self.documents = {d["id"]: Document(**d) for d in meta["documents"]}
         self.rules = parse_synonyms(meta["synonyms"])
+        self.readings = with_synonym_words(self._index_readings, self.rules)
+        self._katakana_words = katakana_by_length(self._index_readings)
         self.city: dict = meta.get("city", {})  # curated.toml [city]: default contact, starters
         self.entries: dict[str, Entry] = {}
         self._ids: list[str] = []
@@ -179,8 +183,10 @@ class KnowledgeBase:
 
     def parse(self, question: str) -> ParsedQuery:
         """The question analysed and expanded with this index's synonym rules and dictionary synonyms."""
-        parsed = parse_query(question, self.rules, self.word_groups)
-        add_noun_forms(parsed, self.lexical.doc_freq)
+        known = self.lexical.doc_freq
+        parsed = parse_query(question, self.rules, self.word_groups, self.readings, known, self.lexical.together)
+        add_noun_forms(parsed, known)
+        add_sound_alikes(parsed, known, lambda word: sound_alikes(word.term, self._katakana_words))
         return parsed
 
     def search(self, question: str | ParsedQuery, limit: int | None = 10,
@@ -194,7 +200,7 @@ class KnowledgeBase:
         if not parsed.words and not parsed.bigrams:
             return []
         scores = self.lexical.score(lexical_clauses(parsed))
-        vector = self.question_vector(parsed.text) if semantic else None
+        vector = self.question_vector(parsed.read_as) if semantic else None
         similarity = None if vector is None else self.vectors.similarities(vector)
         if signals is not None:
             signals.bm25, signals.similarity, signals.vector = scores, similarity, vector

@@ -157,12 +157,6 @@ class EntryVectors:
         rows = [(int(row[0]), str(row[1])) for row in manifest["rows"]]
         return cls(matrix, rows, manifest["model"], manifest["entries"])
 
-    def entry_vector(self, entry: int, kind: str = "combined") -> np.ndarray:
-        """The first stored vector of `kind` of the entry at index `entry` (entries.json order)."""
-        run, starts, owners = self._groups[kind]
-        rows = np.arange(len(self._matrix))[run]
-        return self._matrix[rows[starts[np.searchsorted(owners, entry)]]]
-
     def similarities(self, query_vector: np.ndarray, kind: str | None = None) -> np.ndarray:
         """Similarity of the question to each entry (entries.json order): the best over the
         entry's rows of `kind` (an entry with none gets -1); by default "combined"."""

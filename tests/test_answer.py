@@ -62,12 +62,6 @@ def test_meaningless_input_is_asked_for_more_never_answered(kb, question):
     assert answer.message.startswith("もう少し詳しく入力してください")
 
 
-@pytest.mark.parametrize("question", ["保険", "ほけん", "カード", "マイナンバー", "申請"])
-def test_a_lone_broad_word_is_asked_for_more_with_candidates(kb, question):
-    answer = ask(kb, question)
-    assert answer.kind == "too_short" and answer.entry is None and answer.message.startswith("もう少し詳しく")
-
-
 @pytest.mark.parametrize("question", [
     "How do I apply for a My Number card?", "Can someone steal my insurance data", "Where can I get help please",
 ])

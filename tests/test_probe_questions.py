@@ -13,8 +13,10 @@ from kb.search import KnowledgeBase
 from .conftest import ROOT
 
 PROBE = ROOT / "bench" / "data" / "probe-questions.jsonl"
-ANSWERED_RIGHT = 0.87  # of the answerable ones (measured: 0.911 on both paths)
-REFUSED = 0.75  # of the unanswerable ones (measured: 0.844 lexical, 0.812 with the encoder)
+# the bar measured with a little margin; the v3 decision (fitted on the leave-content-out
+# protocol) refuses more near misses and answers a few more paraphrases with close
+ANSWERED_RIGHT = 0.83  # of the answerable ones (measured: 0.857 on both paths)
+REFUSED = 0.85  # of the unanswerable ones (measured: 0.906 lexical, 0.938 with the encoder)
 
 
 def _shares(kb: KnowledgeBase) -> tuple[float, float]:

@@ -75,7 +75,7 @@ def test_verbs_misread_in_kana_after_a_noun_are_read_as_verbs(kb, question, lemm
 @pytest.mark.parametrize("question, words", [
     ("おとしちゃった", ["落とす"]),  # a verb typed in kana with its endings
     ("もれない", ["漏れる"]),
-    ("ほけんの じょうほう", ["ホケン", "情報"]),  # a noun and its particle: the noun, by reading
+    ("ほけんの じょうほう", ["保険", "情報"]),  # a noun and its particle: the index's noun of that sound
     ("まいなかーどを", ["マイナ", "カード"]),  # a loanword and its particle
 ])
 def test_kana_words_are_read_without_the_endings_typed_after_them(kb, question, words):
