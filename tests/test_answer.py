@@ -44,9 +44,10 @@ def test_in_scope_questions_get_the_citys_answer(kb, question, item):
 ])
 def test_out_of_scope_and_near_misses_get_no_answer(kb, question):
     answer = ask(kb, question)
-    assert answer.kind == "no_answer" and answer.entry is None
+    assert answer.kind == "no_answer" and answer.entry is None and not answer.answered
+    assert answer.message.startswith("申し訳ありません。このご質問にお答えできる公表資料が見つかりませんでした")
     assert "保健福祉局保険医療部保険企画課" in answer.message
-    assert len(answer.related) <= 3
+    assert answer.related == ()  # nothing offered as "may help": the widget shows its starter questions
 
 
 @pytest.mark.parametrize("question", ["こんにちは", "おはようございます！", "ありがとう"])
@@ -87,7 +88,33 @@ def test_resident_paraphrases_are_answered(kb, question, item):
     "保険証を紛失したときの再発行",
 ])
 def test_procedure_questions_are_not_answered_with_a_policy_statement(kb, question):
-    assert ask(kb, question).kind == "no_answer"
+    answer = ask(kb, question)
+    assert answer.kind in ("close", "no_answer") and not answer.answered and answer.entry is None
+    assert "保険企画課" in answer.message  # where to ask, either way
+    if answer.kind == "close":  # the nearest entries, shown as related text and said to be no answer
+        assert 1 <= len(answer.related) <= 3
+        assert answer.message.startswith(CLOSE_START)
+    else:
+        assert answer.related == () and not answer.message.startswith(CLOSE_START)
+
+
+# Applying for the card: the seed speaks of the card's security, never of how to apply.
+CLOSE_QUESTION = "マイナンバーカードを申請したい"
+CLOSE_START = "ご質問に直接お答えする回答は見つかりませんでした"
+
+
+@pytest.fixture(params=["kb", "semantic_kb"])
+def either_kb(request):
+    """The seed index without vectors, then with the packaged encoder's."""
+    return request.getfixturevalue(request.param)
+
+
+def test_a_near_miss_gets_close_the_nearest_entries_as_related_text(either_kb):
+    answer = ask(either_kb, CLOSE_QUESTION)
+    assert answer.kind == "close" and not answer.answered
+    assert answer.entry is None and answer.best_sentence is None  # nothing is given as the answer
+    assert answer.message.startswith(CLOSE_START) and "保険企画課" in answer.message
+    assert 1 <= len(answer.related) <= 3
 
 
 def test_the_answer_explains_its_decision(kb):

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from kb import last_days, unanswered_questions
 from kb.records import feedback, questions
 
 from .conftest import entry_id
@@ -31,6 +32,43 @@ def test_ask_without_answer_says_where_to_ask(client):
     data = ask(client, "住民票の写しはどこで取れますか").get_json()
     assert data["kind"] == "no_answer" and data["answer"] is None
     assert "保険企画課" in data["message"] and "保険企画課" in data["contact"]
+
+
+# Applying for the card: the seed speaks of the card's security, never of how to apply.
+CLOSE_QUESTION = "マイナンバーカードを申請したい"
+
+
+@pytest.fixture(params=["seed_index", "semantic_seed_index"])
+def either_client(request, tmp_path):
+    """The API over the seed index without vectors, then over the one a default install builds (e5)."""
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(request.getfixturevalue(request.param)),
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'kb.sqlite3'}", "RATE_LIMIT": "1000 per minute"})
+    yield app.test_client()
+    app.extensions["kb_record_queue"].close()
+    app.extensions["kb_records"].dispose()
+
+
+def test_ask_close_gives_the_nearest_entries_as_related_text_not_as_the_answer(either_client):
+    data = ask(either_client, CLOSE_QUESTION).get_json()
+    assert data["kind"] == "close" and data["answered"] is False
+    assert data["answer"] is None and data["best_sentence"] is None
+    assert data["message"].startswith("ご質問に直接お答えする回答は見つかりませんでした")
+    assert "保険企画課" in data["message"] and "保険企画課" in data["contact"]
+    assert 1 <= len(data["related"]) <= 3
+    assert all(r["id"].startswith("000_54ca3830d61bfcef.") and r["question"] and r["heading"] for r in data["related"])
+    assert data["contact_info"]["department"].endswith("保険企画課")
+
+
+def test_a_close_question_is_recorded_as_close_and_listed_for_editors(client, records):
+    ask(client, CLOSE_QUESTION)
+    ask(client, "ＨＤＤはどうやって処分していますか")
+    with records.engine.connect() as conn:
+        rows = [(r.question, r.outcome, r.entry_id) for r in conn.execute(questions.select().order_by(questions.c.id))]
+    assert rows == [(CLOSE_QUESTION, "close", None), ("ＨＤＤはどうやって処分していますか", "answer", entry_id("4"))]
+    assert [question for question, _, _ in records.unanswered(7, 10)] == [CLOSE_QUESTION]
+    assert [question for question, _ in unanswered_questions(records.engine, last_days(7))] == [CLOSE_QUESTION]
 
 
 def test_greeting_gets_help(client):

@@ -17,9 +17,10 @@ from .editor_helpers import HTTPS, editor_app, sign_in
 NOW = datetime.now(timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
 # (days ago, outcome, entry item): two days in the 7-day period and one day outside it.
 ASKED = [
-    (0, "answer", "7"), (0, "answer", "7"), (0, "answer", "4"), (0, "no_answer", None), (0, "too_short", None),
-    (2, "answer", "4"), (2, "no_answer", None), (2, "no_answer", None), (2, "help", None),
-    (20, "answer", "1"), (20, "no_answer", None),
+    (0, "answer", "7"), (0, "answer", "7"), (0, "answer", "4"), (0, "close", None), (0, "no_answer", None),
+    (0, "no_answer", None), (0, "too_short", None),
+    (2, "answer", "4"), (2, "close", None), (2, "close", None), (2, "no_answer", None), (2, "help", None),
+    (20, "answer", "1"), (20, "close", None), (20, "no_answer", None),
 ]
 FEEDBACK = [(0, "7", False), (0, "7", False), (1, "4", False), (1, "4", True), (0, "1", True), (20, "1", False)]
 
@@ -53,13 +54,13 @@ def in_period(days):
 
 def test_questions_per_day(client):
     rows = figure_rows(client, "questions", 7)
-    assert rows[0] == ["日付", "質問数", "回答した", "回答なし", "短すぎる入力", "その他"]
+    assert rows[0] == ["日付", "質問数", "回答した", "近い資料のみ", "回答なし", "短すぎる入力", "その他"]
     assert len(rows) == 1 + 7
     for ago in range(7):
         day = (NOW - timedelta(days=ago)).date().isoformat()
         outcomes = Counter(outcome for a, outcome, _ in ASKED if a == ago)
-        expected = [day, sum(outcomes.values()), outcomes["answer"], outcomes["no_answer"], outcomes["too_short"],
-                    outcomes["help"]]
+        expected = [day, sum(outcomes.values()), outcomes["answer"], outcomes["close"], outcomes["no_answer"],
+                    outcomes["too_short"], outcomes["help"]]
         assert next(r for r in rows if r[0] == day) == [str(v) for v in expected]
 
 
@@ -68,7 +69,7 @@ def test_outcome_shares_per_day(client):
     row = next(r for r in figure_rows(client, "outcomes", 7) if r[0] == today)
     outcomes = Counter(outcome for a, outcome, _ in ASKED if a == 0)
     total = sum(outcomes.values())
-    assert row[1:] == [str(round(100 * outcomes[o] / total, 1)) for o in ("answer", "no_answer", "too_short")]
+    assert row[1:] == [str(round(100 * outcomes[o] / total, 1)) for o in ("answer", "close", "no_answer", "too_short")]
 
 
 @pytest.mark.parametrize("days", [7, 30])

@@ -98,6 +98,18 @@ def test_one_step_fix_makes_the_question_answered(tmp_path):
     app.extensions["kb_records"].dispose()
 
 
+def test_a_question_given_only_the_nearest_entries_is_listed_for_editors(tmp_path):
+    question = "マイナンバーカードを申請したい"  # close: the seed speaks of the card, not of applying
+    app = editor_app(tmp_path)
+    client = app.test_client()
+    assert client.post("/api/ask", json={"question": question}).get_json()["kind"] == "close"
+    assert app.extensions["kb_record_queue"].flush(timeout=10)
+    sign_in(client)
+    page = client.get("/editor/unanswered", base_url=HTTPS).get_data(as_text=True)
+    assert "まだ回答できない質問（1件）" in page and f"<strong>{question}</strong>" in page
+    app.extensions["kb_records"].dispose()
+
+
 def finished(client, location: str, seconds: float = 120) -> str:
     """The edit's page text once the background rebuild is over (it reloads itself until then)."""
     deadline = time.monotonic() + seconds

@@ -41,3 +41,24 @@ def test_operation_conforms_to_the_openapi_document(fuzz_app, method, path, mode
         case.call_and_validate()
 
     check()
+
+
+# One question for each reply kind the decision gives on the seed (close: the nearest
+# entries as related text): every kind a client can receive is in the document.
+KINDS = [
+    ("answer", "マイナンバーカードを落としたら保険の情報がもれる？"),
+    ("close", "マイナンバーカードを申請したい"),
+    ("no_answer", "住民票の写しはどこで取れますか"),
+    ("help", "こんにちは"),
+    ("too_short", "保険"),
+    ("not_japanese", "How do I apply for a My Number card?"),
+]
+
+
+@pytest.mark.parametrize("kind, question", KINDS, ids=[kind for kind, _ in KINDS])
+def test_every_reply_kind_conforms_to_the_openapi_document(fuzz_app, kind, question):
+    operation = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzz_app)["/api/ask"]["POST"]
+    case = operation.Case(body={"question": question}, media_type="application/json")
+    response = case.call()
+    assert response.status_code == 200 and response.json()["kind"] == kind
+    case.validate_response(response)

@@ -55,6 +55,18 @@ def test_figures_count_what_was_recorded(engine):
     assert [q for q, _ in unanswered_questions(engine, week)] == ["c"]
 
 
+def test_close_is_counted_apart_and_left_for_editors_to_answer(engine):
+    write(engine, [(0, "a", "answer", "x.1"), (0, "b", "close", None), (0, "c", "close", None), (0, "d", "no_answer", None),
+                   (1, "e", "close", None), (0, "f", "help", None), (10, "g", "close", None)], [(0, "x.1", True)])
+    week = last_days(7)
+    days = {row["date"]: row for row in daily_outcomes(engine, week)}
+    today, yesterday = NOW.date(), (NOW - timedelta(days=1)).date()
+    assert [days[today][k] for k in ("questions", "answer", "close", "no_answer", "other")] == [5, 1, 2, 1, 1]
+    assert (days[yesterday]["questions"], days[yesterday]["close"]) == (1, 1)
+    # close gave only the nearest entries: the question still needs a published answer
+    assert sorted(q for q, _ in unanswered_questions(engine, week)) == ["b", "c", "d", "e"]
+
+
 def test_editor_accounts_and_edit_log(engine):
     assert set_editor_password(engine, "suzuki", "first password") is True
     assert set_editor_password(engine, "suzuki", "second password") is False

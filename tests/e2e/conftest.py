@@ -4,6 +4,7 @@ Browser tests skip when Chromium is missing, unless KB_E2E_REQUIRED=1 (CI sets i
 which case a missing browser is a failure, not a silent skip."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -137,6 +139,35 @@ def server(e2e_dir, other_origin):
     }).start()
     app.index_dir = index_dir
     app.database = e2e_dir / "kb.sqlite3"
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="session")
+def semantic_server(e2e_dir, other_origin, semantic_seed_index):
+    """gunicorn over the seed as the README's `kb build` indexes it (the packaged e5 encoder,
+    entry vectors stored; the index tests/conftest.py builds for semantic_kb), semantic signal on.
+    One worker, so /readyz reports on the process that answers the pages."""
+    workdir = e2e_dir / "semantic"
+    workdir.mkdir()
+    _, origin = other_origin
+    app = Gunicorn(workdir, {
+        "KB_INDEX_DIR": str(semantic_seed_index),
+        "KB_DATABASE_URL": f"sqlite:///{workdir / 'kb.sqlite3'}",
+        "KB_SEMANTIC": "on",
+        "KB_ALLOWED_ORIGINS": origin,
+        "KB_RATE_LIMIT": "10000 per minute",
+    }, workers=1).start()
+    try:
+        # load the encoder before the browser's first request, then check it is the one in use
+        with urllib.request.urlopen(app.url + "/api/search?" + urllib.parse.urlencode({"q": "記憶装置"}), timeout=60) as r:
+            assert json.load(r)["total"] >= 1
+        with urllib.request.urlopen(app.url + "/readyz", timeout=10) as r:
+            semantic = json.load(r)["semantic"]
+        assert semantic.startswith("on: "), f"the semantic signal is not in use: {semantic}"
+    except BaseException:
+        print(app.stop())
+        raise
     yield app
     app.stop()
 
