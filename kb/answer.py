@@ -1,10 +1,11 @@
-"""The chatbot decision: a confident answer (the city's own text) or an honest "no answer".
+"""The chatbot decision: the city's own text, or an honest "not sure" or "no answer".
 
-An answer is given only when the decision model (kb/decision.py, fitted offline) is
-confident enough that the best entry answers the question, and the entry holds at least
-one of its nouns. Otherwise the resident gets the fallback reply naming the office to
-ask and up to three entries that may still help; input too short or vague to search
-gets `too_short`, a question with no Japanese in it `not_japanese`.
+`answer` only when the decision model (kb/decision.py over kb/evidence.py, fitted offline)
+is confident that the best entry answers the question and the entry holds one of its
+nouns; `close` when it is not sure: the 1–3 nearest entries, shown as related published
+text and not as the answer, with the office to ask; `no_answer` with the office to ask
+otherwise. Input with nothing to search gets `too_short`, a question with no Japanese in it
+`not_japanese`. docs/decision.md has the figures.
 """
 from __future__ import annotations
 
@@ -174,12 +175,14 @@ def ask(kb: KnowledgeBase, question: str, threshold: float | None = None) -> Ans
             extra={"features": _rounded(inputs.features)},
         )
     contact = _contact(kb, best)
-    close = best is not None and inputs.nouns and probability >= min(model.close_threshold, answer_at)
+    nearest = _related(hits)
+    # close says "related text is shown below": only with some to show
+    close = bool(nearest) and inputs.nouns and probability >= min(model.close_threshold, answer_at)
     return Answer(
         kind="close" if close else "no_answer",
         question=question,
         confidence=round(probability, 3),
-        related=_related(hits) if close else (),
+        related=nearest if close else (),
         hits=tuple(hits),
         message=(CLOSE_TEXT if close else FALLBACK_TEXT) + (f"{contact}にお問い合わせください。" if contact else ""),
         contact=contact,

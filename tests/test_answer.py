@@ -99,7 +99,7 @@ def test_procedure_questions_are_not_answered_with_a_policy_statement(kb, questi
 
 
 # Applying for the card: the seed speaks of the card's security, never of how to apply.
-CLOSE_QUESTION = "マイナンバーカードを申請したい"
+CLOSE_QUESTION = "マイナ保険証の利用登録のやり方"
 CLOSE_START = "ご質問に直接お答えする回答は見つかりませんでした"
 
 

@@ -35,7 +35,7 @@ def test_ask_without_answer_says_where_to_ask(client):
 
 
 # Applying for the card: the seed speaks of the card's security, never of how to apply.
-CLOSE_QUESTION = "マイナンバーカードを申請したい"
+CLOSE_QUESTION = "マイナ保険証の利用登録のやり方"
 
 
 @pytest.fixture(params=["seed_index", "semantic_seed_index"])

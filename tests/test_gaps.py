@@ -99,7 +99,7 @@ def test_one_step_fix_makes_the_question_answered(tmp_path):
 
 
 def test_a_question_given_only_the_nearest_entries_is_listed_for_editors(tmp_path):
-    question = "マイナンバーカードを申請したい"  # close: the seed speaks of the card, not of applying
+    question = "マイナ保険証の利用登録のやり方"  # close: the seed speaks of the card, not of registering it
     app = editor_app(tmp_path)
     client = app.test_client()
     assert client.post("/api/ask", json={"question": question}).get_json()["kind"] == "close"
