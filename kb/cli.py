@@ -139,7 +139,7 @@ def ask(question: str | None, batch, as_json: bool, index_dir: Path | None) -> N
 def _plain(result) -> str:
     if not result.answered:
         lines = [result.message or ""]
-        lines += [f"  関連: {e.question.splitlines()[0]} [{e.id}]" for e in result.related]
+        lines += [f"  関連: {(e.heading or e.question).splitlines()[0]} [{e.id}]" for e in result.related]
         return "\n".join(lines)
     entry, source = result.entry, result.entry.source
     return "\n".join([

@@ -12,7 +12,7 @@ from .conftest import axe_violations, screenshot
 from .test_browser import WAIT, ask, city_page, widget
 
 # Applying for the card: the seed speaks of the card's security, never of how to apply.
-CLOSE_QUESTION = "マイナンバーカードを申請したい"
+CLOSE_QUESTION = "マイナ保険証の利用登録のやり方"
 CLOSE_LABEL = "近い内容の公表資料（ご質問への回答ではありません）"
 
 
