@@ -100,7 +100,7 @@ def read_by_sound(text: str, readings: dict[str, str], known, together=lambda a,
     `together(a, b)`: does one entry hold both?"""
     if not readings:
         return text
-    doubtful, starts = _misread(text), _piece_starts(text)
+    doubtful, starts = _misread(text)
     text = _HIRAGANA_RUN.sub(lambda run: _read_run(run.group(), readings, doubtful[run.start():run.end()],
                                                    starts[run.start():run.end() + 1]), text)
     morphemes = list(sudachi_tokenizer().tokenize(text))
@@ -155,28 +155,22 @@ def _read_run(run: str, readings: dict[str, str], suspect: list[bool], starts: l
     return "".join(reversed(pieces))
 
 
-def _misread(text: str) -> list[bool]:
+def _misread(text: str) -> tuple[list[bool], list[bool]]:
     """For each letter of `text`: may Sudachi have misread it? True inside a piece of
     hiragana it read as a noun (ほけん, しょう of に+ん+しょう), did not know, or that holds a
     long-vowel mark (ばー of まい+なん+ばー); False inside what it read as grammar, verbs,
     adverbs and formal nouns (し+たい, いつも, こと) and in pieces with kanji or katakana
-    (頂き, 引き落とし: read in context)."""
-    flags: list[bool | None] = [False] * (len(text) + 1)
+    (頂き, 引き落とし: read in context). And for each letter and the end: does a piece start
+    there?"""
+    flags = [False] * len(text)
+    starts = [False] * len(text) + [True]
     for m in sudachi_tokenizer().tokenize(text):
         surface = m.surface()
+        starts[m.begin()] = True
         if _HIRAGANA_ONLY.match(surface) and (
                 m.is_oov() or "ー" in surface or (m.part_of_speech()[0] == "名詞" and surface not in FORMAL_NOUNS)):
             flags[m.begin():m.end()] = [True] * (m.end() - m.begin())
-    return flags[:-1]
-
-
-def _piece_starts(text: str) -> list[bool]:
-    """For each letter of `text` (and its end): does one of Sudachi's pieces start there?"""
-    starts = [False] * (len(text) + 1)
-    for m in sudachi_tokenizer().tokenize(text):
-        starts[m.begin()] = True
-    starts[len(text)] = True
-    return starts
+    return flags, starts
 
 
 @lru_cache(maxsize=4096)
