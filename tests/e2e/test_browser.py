@@ -228,3 +228,15 @@ def test_widget_suggests_questions_while_typing_kana(page, server):
     WebDriverWait(page, WAIT).until(lambda d: root.find_elements(By.CSS_SELECTOR, "datalist option"))
     values = [o.get_attribute("value") for o in root.find_elements(By.CSS_SELECTOR, "datalist option")]
     assert "マイナ保険証のなりすまし対策と情報の紐づけ" in values  # the editor's heading, not the opinion
+
+
+def test_an_answer_without_related_questions_shows_no_stray_number(page, server):
+    """`links.length && …` once appended the number 0 as text: a stray 「00」 under 解決しましたか？."""
+    page.get(server.url + "/widget-demo")
+    reply = ask(page, "顔認証付きカードリーダー")  # answered, with no related questions
+    assert "市の回答" in reply.text or "回答" in reply.text
+    assert not reply.find_elements(By.CSS_SELECTOR, ".related button")
+    stray = page.execute_script(
+        "return [arguments[0], ...arguments[0].querySelectorAll('*')].flatMap((n) => [...n.childNodes])"
+        ".filter((c) => c.nodeType === 3 && /^\\s*\\d+\\s*$/.test(c.textContent)).length;", reply)
+    assert stray == 0

@@ -164,7 +164,7 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
       else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
       else node.setAttribute(key, value);
     }
-    node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+    node.append(...children.filter((c) => c instanceof Node || (typeof c === "string" && c !== "")));  // never a stray 0 from `list.length && …`
     return node;
   }
 
