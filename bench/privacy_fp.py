@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kb.ingest import load_content  # noqa: E402
-from kb.privacy import mask_personal_data  # noqa: E402
+from kb.privacy import mask_for_record, mask_personal_data  # noqa: E402
 from kb.privacy.folding import fold  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -35,13 +35,13 @@ def read_questions(path: Path) -> list[str]:
     return [row.get("query") or row["question"] for row in rows]
 
 
-def false_positives(questions: list[str]) -> tuple[list[str], int]:
+def false_positives(questions: list[str], mask=mask_personal_data) -> tuple[list[str], int]:
     """Questions altered although they hold no number of ≥ 8 digits; and how many do hold one."""
     altered, long_numbers = [], 0
     for question in questions:
         if LONG_NUMBER.search(fold(question).text):
             long_numbers += 1
-        elif mask_personal_data(question).text != question:
+        elif mask(question).text != question:
             altered.append(question)
     return altered, long_numbers
 
@@ -50,16 +50,19 @@ def main() -> int:
     sets = {name: read_questions(path) for name, path in QUERY_FILES.items()}
     sets["Amagasaki FAQ questions"] = read_questions(SHARED / "corpora" / "localgovfaq-amagasaki" / "faqs.jsonl")
     sets["seed entry questions"] = [e.question for e in load_content([ROOT / "content"]).entries]
-    total_altered = total = 0
-    for name, questions in sets.items():
-        altered, long_numbers = false_positives(questions)
-        ordinary = len(questions) - long_numbers
-        total_altered, total = total_altered + len(altered), total + ordinary
-        print(f"{name}: {len(altered)} of {ordinary} ordinary questions altered "
-              f"({len(altered) / max(ordinary, 1):.1%}); {long_numbers} hold a number of ≥ 8 digits")
-        for question in altered:
-            print(f"    altered: {question} → {mask_personal_data(question).text}")
-    print(f"false-positive rate: {total_altered} of {total} ({total_altered / max(total, 1):.2%})")
+    for label, mask in (("searched and shown (mask_personal_data)", mask_personal_data),
+                        ("stored and logged (mask_for_record, 4-digit rule)", mask_for_record)):
+        print(f"## {label}")
+        total_altered = total = 0
+        for name, questions in sets.items():
+            altered, long_numbers = false_positives(questions, mask)
+            ordinary = len(questions) - long_numbers
+            total_altered, total = total_altered + len(altered), total + ordinary
+            print(f"{name}: {len(altered)} of {ordinary} ordinary questions altered "
+                  f"({len(altered) / max(ordinary, 1):.1%}); {long_numbers} hold a number of ≥ 8 digits")
+            for question in altered:
+                print(f"    altered: {question} → {mask(question).text}")
+        print(f"false-positive rate: {total_altered} of {total} ({total_altered / max(total, 1):.2%})")
     return 0
 
 

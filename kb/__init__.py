@@ -14,7 +14,7 @@ from .indexer import build_index, current_link_target, current_version_path
 from .ingest import Content, load_content
 from .models import Document, Entry, Related, Source
 from .output import answer_record, entry_record
-from .privacy import PRIVACY_NOTICE, Masked, mask_personal_data
+from .privacy import PRIVACY_NOTICE, Masked, mask_for_record, mask_personal_data
 from .reports import Period, daily_outcomes, last_days, most_asked_entries, most_unhelpful_entries, unanswered_questions
 from .search import Hit, KnowledgeBase
 from .snippets import answer_snippet, highlighted
@@ -30,7 +30,7 @@ __all__ = [
     "Content", "load_content",
     "Document", "Entry", "Related", "Source",
     "answer_record", "entry_record",
-    "PRIVACY_NOTICE", "Masked", "mask_personal_data",
+    "PRIVACY_NOTICE", "Masked", "mask_for_record", "mask_personal_data",
     "Hit", "KnowledgeBase",
     "answer_snippet", "highlighted",
     "verify_version",

@@ -3,6 +3,7 @@ curated.toml (tomlkit keeps comments, order and layout), rebuild, and switch the
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import tempfile
 from contextlib import contextmanager
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import tomlkit
 
+from .changes import compare_with_index
 from .errors import ContentError
-from .indexer import build_index
+from .indexer import build_index, current_version_path
 from .ingest import CURATED_FILE, load_content
 
 
@@ -60,19 +62,38 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def served_content_paths(index_dir: Path | str) -> list[Path]:
+    """The content paths the served version was built from (none for older versions)."""
+    version = current_version_path(index_dir)
+    if version is None:
+        return []
+    meta = json.loads((version / "meta.json").read_text("utf-8"))
+    return [Path(p) for p in meta.get("content_paths", [])]
+
+
 def publish_alternate(content_dir: Path | str, index_dir: Path | str, entry_id: str, phrase: str,
                       encoder=None) -> Publication:
-    """Add the phrase, rebuild from `content_dir` (with `encoder`'s vectors, as `kb build` does)
-    and switch `index_dir` to the new version. Any failure puts curated.toml back as it was;
-    the served index is never touched then."""
-    path = Path(content_dir) / CURATED_FILE
-    with _curated_lock(Path(content_dir)):  # two editors' fixes never overwrite each other
+    """Add the phrase to `content_dir`'s curated.toml, rebuild from the paths the served
+    version was built from (with `encoder`'s vectors, as `kb build` does) and switch
+    `index_dir` to the new version. A build that would lose served entries is refused. Any
+    failure puts curated.toml back as it was; the served index is never touched then."""
+    content_dir = Path(content_dir)
+    path = content_dir / CURATED_FILE
+    paths = served_content_paths(index_dir) or [content_dir]
+    if content_dir.resolve() not in {p.resolve() for p in paths}:
+        paths.append(content_dir)  # its curated.toml holds the fix
+    with _curated_lock(content_dir):  # two editors' fixes never overwrite each other
         before = path.read_bytes() if path.exists() else None
         try:
             added = add_alternate(path, entry_id, phrase)
-            content = load_content([Path(content_dir)])
+            content = load_content(paths)
             if entry_id not in {entry.id for entry in content.entries}:
                 raise ContentError(path, None, f"no entry with id {entry_id!r}")
+            lost = compare_with_index(content, index_dir).removed
+            if lost:
+                shown = "、".join(lost[:5]) + (f" ほか{len(lost) - 5}件" if len(lost) > 5 else "")
+                raise ContentError(path, None, f"公開中の {len(lost)} 項目が索引から消えるため、公開しませんでした"
+                                               f"（{shown}）。kb build --check で違いを確かめてください。")
             version = build_index(content, index_dir, encoder=encoder)
         except BaseException:
             if before is None:

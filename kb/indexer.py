@@ -120,6 +120,7 @@ def _write_version(content: Content, target: Path, version: str, progress, worke
             "documents": [d.to_dict() for d in content.documents],
             "synonyms": content.synonyms_text,
             "city": content.city,
+            "content_paths": list(content.paths),  # an editor's fix rebuilds from these, not from one folder
         },
     )
 

@@ -14,12 +14,16 @@ from kb.privacy.folding import fold
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 KANJI = str.maketrans("0123456789", "〇一二三四五六七八九")
-FORMAL_KANJI = str.maketrans("0123", "零壱弐参")
+FORMAL_KANJI = str.maketrans("0123456789", "零壱弐参肆伍陸漆捌玖")
+CIRCLED = str.maketrans("0123456789", "⓿❶❷❸❹❺❻❼❽❾")
+KEYCAP = str.maketrans({d: d + "\ufe0f\u20e3" for d in "0123456789"})
 SEPARATORS = [
     "", " ", "  ", "-", " - ", "\t", "\n", ".", "/", ",", "、", "・", "〜", "_", "\u00a0", "\u200b",
     "\u2009", "ｰ", "﹣", "‒", "－", "ー", "―", "−", "～", "　", "．", "。", ":", "(", ")", "（", "）",
+    # round 3: bidi and invisible marks, separators nobody listed
+    "\u200e", "\u200f", "\u2066", "\u2069", "\u2062", "\u3164", "\u034f", "'", "!", "?", "&", "→", "★", "※", "♪", "◯",
 ]
-PHRASES = ["で、次が", "、その次は", "で、最後が", "、続きは", "で残りは"]
+PHRASES = ["で、次が", "、その次は", "で、最後が", "、続きは", "で残りは", "えーと", "、そして", "それと"]
 PREFIXES = ["", "私のマイナンバーは", "番号は", "電話：", "連絡先 ", "念のため ", "母の ", "これ→",
             "カードをなくしました。", "保険証について、", "「", "Re: "]
 SUFFIXES = ["", "です", "です。", "に電話してください", "まで。", "で、保険証は使えますか？", "」", " よろしく",
@@ -57,11 +61,12 @@ phones = st.one_of(
 @st.composite
 def rendered(draw, number: str) -> str:
     """`number` in random widths and numeral systems, split into random groups."""
-    style = draw(st.sampled_from(["ascii", "full", "kanji", "formal", "mixed"]))
+    style = draw(st.sampled_from(["ascii", "full", "kanji", "formal", "circled", "keycap", "mixed"]))
     if style == "mixed":
         text = "".join(draw(st.sampled_from([d, d.translate(FULL_WIDTH), d.translate(KANJI)])) for d in number)
     else:
-        table = {"ascii": {}, "full": FULL_WIDTH, "kanji": KANJI, "formal": FORMAL_KANJI}[style]
+        table = {"ascii": {}, "full": FULL_WIDTH, "kanji": KANJI, "formal": FORMAL_KANJI, "circled": CIRCLED,
+                 "keycap": KEYCAP}[style]
         text = number.translate(table)
     cuts = sorted(draw(st.sets(st.integers(1, len(text) - 1), max_size=4)))
     pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]

@@ -126,8 +126,11 @@ def test_fix_with_an_unknown_entry_changes_nothing(tmp_path):
     sign_in(client)
     before = (tmp_path / "content" / "curated.toml").read_bytes()
     token = csrf_token(client, "/editor/unanswered")
-    response = post(client, "/editor/unanswered/fix", {"csrf_token": token, "question": UNANSWERABLE, "entry_id": "nothing.1"})
-    assert response.status_code == 422 and "今の索引にありません" in response.get_data(as_text=True)
+    response = post(client, "/editor/unanswered/fix", {"csrf_token": token, "question": UNANSWERABLE,
+                                                       "entry_id": "nothing.1234\u200e5678\u200e9018"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "今の索引にありません" in page
+    assert "9018" not in page  # an unknown id is echoed masked
     assert (tmp_path / "content" / "curated.toml").read_bytes() == before
     assert recent_edits(app.extensions["kb_records"].engine) == []
     app.extensions["kb_records"].dispose()
@@ -196,3 +199,50 @@ def test_an_edit_whose_rebuild_died_says_so_and_stops_reloading(tmp_path):
     assert "途中で止まりました" in page and 'http-equiv="refresh"' not in page
     assert "中断" in client.get("/editor/edits", base_url=HTTPS).get_data(as_text=True)
     app.extensions["kb_records"].dispose()
+
+
+def _served(index_dir):
+    from kb import KnowledgeBase
+    knowledge_base = KnowledgeBase.open(index_dir)
+    try:
+        return set(knowledge_base.entries)
+    finally:
+        knowledge_base.close()
+
+
+def test_a_fix_rebuilds_from_every_content_path_the_index_was_built_from(tmp_path):
+    """Built as the README shows (`--content content --content more/`), a fix once rebuilt
+    from content/ alone and dropped every entry of more/."""
+    import shutil
+
+    from kb.indexer import build_index
+    from kb.ingest import load_content
+
+    content, more = tmp_path / "content", tmp_path / "more"
+    shutil.copytree(CONTENT, content)
+    more.mkdir()
+    (more / "faq.csv").write_text("id,question,answer\n1,国保の保険料はコンビニで払えますか,払えます。\n", "utf-8")
+    build_index(load_content([content, more]), tmp_path / "index")
+    before = _served(tmp_path / "index")
+    assert "faq.1" in before
+    publication = publish_alternate(content, tmp_path / "index", entry_id("5"), UNANSWERABLE)
+    assert publication.added and _served(tmp_path / "index") == before
+
+
+def test_a_fix_that_would_lose_served_entries_is_refused(tmp_path):
+    import shutil
+
+    from kb.indexer import build_index
+    from kb.ingest import load_content
+
+    content, more = tmp_path / "content", tmp_path / "more"
+    shutil.copytree(CONTENT, content)
+    more.mkdir()
+    (more / "faq.csv").write_text("id,question,answer\n1,国保の保険料はコンビニで払えますか,払えます。\n", "utf-8")
+    build_index(load_content([content, more]), tmp_path / "index")
+    (more / "faq.csv").unlink()  # someone removed a document but did not rebuild
+    curated = (content / "curated.toml").read_bytes()
+    with pytest.raises(ContentError, match="消えるため") as refused:
+        publish_alternate(content, tmp_path / "index", entry_id("5"), UNANSWERABLE)
+    assert "faq.1" in str(refused.value)
+    assert "faq.1" in _served(tmp_path / "index") and (content / "curated.toml").read_bytes() == curated

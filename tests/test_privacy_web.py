@@ -65,3 +65,32 @@ def test_log_filter_masks_access_log_lines():
     record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, '"GET /api/search?q=%s HTTP/1.1" 200', ("1234%205678%209018",), None)
     PersonalDataFilter().filter(record)
     assert "9018" not in record.getMessage()
+
+
+def test_a_number_split_over_several_questions_leaves_nothing_to_join(client, records):
+    for part in ("1234", "5678", "9018"):
+        assert client.post("/api/ask", json={"question": f"番号の続きは{part}です"}).status_code == 200
+    with records.engine.connect() as conn:
+        stored = " ".join(conn.execute(select(questions.c.question)).scalars())
+    assert not any(part in stored for part in ("1234", "5678", "9018")) and stored.count("［番号］") == 3
+
+
+def test_ids_and_filters_holding_long_numbers_still_open(tmp_path):
+    """Export ids such as 202404010001 were masked before the look-up: dead links."""
+    from kb.indexer import build_index
+    from kb.ingest import load_content
+    from webapp import create_app
+
+    (tmp_path / "faq_20240401.csv").write_text(
+        "id,question,answer\n202404010001,保険証をなくしたときは,窓口で再交付を申請してください。\n", "utf-8")
+    build_index(load_content([tmp_path / "faq_20240401.csv"]), tmp_path / "index")
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "DATABASE_URL": "sqlite://"})
+    client = app.test_client()
+    entry = "faq_20240401.202404010001"
+    assert client.get(f"/api/entries/{entry}").get_json()["id"] == entry
+    assert client.get(f"/entries/{entry}").status_code == 200
+    assert entry in client.get("/sitemap.xml").get_data(as_text=True)
+    found = client.get("/api/search", query_string={"q": "保険証", "document": "faq_20240401"}).get_json()
+    assert [hit["id"] for hit in found["results"]] == [entry]
+    unknown = client.get("/api/entries/faq.123456789018").get_data(as_text=True)  # not ours: never echoed
+    assert "123456789018" not in unknown

@@ -8,6 +8,7 @@ from importlib import resources
 from flask import Blueprint, current_app, jsonify, request
 
 from kb import ask as decide
+from kb import mask_for_record
 from kb import semantic_status
 
 from . import present
@@ -38,7 +39,9 @@ def ask():
     masked = checked_text(body.get("question"))
     kb = knowledge_base()
     reply = _reply(kb, masked)
-    records().add_question(masked.text, reply.kind, reply.entry_id, reply.confidence, kb.version)
+    # Stored text keeps no run of 4 digits or more: a number typed over several questions
+    # leaves nothing to join.
+    records().add_question(mask_for_record(masked.text).text, reply.kind, reply.entry_id, reply.confidence, kb.version)
     log.debug("ask outcome=%s entry=%s", reply.kind, reply.entry_id or "-")  # the record holds it too
     return reply_response(reply.view, reply.parts, masked)
 
@@ -71,7 +74,7 @@ def search():
     """Ranked entries with highlighted snippets, total count and paging."""
     masked = checked_text(request.args.get("q", ""), "q", required=False)
     kb = knowledge_base()
-    topic, document = masked_param("topic"), masked_param("document")
+    topic, document = masked_param("topic", kb.topics()), masked_param("document", kb.documents)
     page = _page()
     with current_app.extensions["kb_index"].ranking:
         view = present.search_view(kb, masked, topic, document, page)
@@ -113,7 +116,7 @@ def starters():
 def entry(entry_id: str):
     """One entry, verbatim, with its citation (and ふりがな readings with ?furigana=1)."""
     kb = knowledge_base()
-    found = kb.entries.get(masked_path_value(entry_id))
+    found = kb.entries.get(masked_path_value(entry_id, kb.entries))
     if found is None:
         raise APIError(404, "その項目は見つかりませんでした。")
     return jsonify(present.entry_view(kb, found, ruby=request.args.get("furigana") == "1"))
@@ -143,7 +146,7 @@ def feedback():
     if entry_id not in kb.entries:
         raise APIError(404, "その項目は見つかりませんでした。", "unknown_entry")
     comment = checked_text(body.get("comment"), "comment", required=False, limit=COMMENT_CHARS)
-    stored = records().add_feedback(entry_id, helpful, comment.text or None, kb.version)
+    stored = records().add_feedback(entry_id, helpful, mask_for_record(comment.text).text or None, kb.version)
     return jsonify({"stored": stored, "privacy_notice": comment.notice}), 201 if stored else 202
 
 

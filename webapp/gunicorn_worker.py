@@ -8,7 +8,7 @@ from __future__ import annotations
 from gunicorn.workers.gthread import ThreadWorker
 from gunicorn.workers.sync import SyncWorker
 
-from kb import mask_personal_data
+from kb import mask_for_record
 
 from .logmask import readable
 
@@ -22,7 +22,11 @@ class MaskingErrors:
         for name, value in list(vars(exc).items()):
             if isinstance(value, (str, bytes)):
                 text = value.decode("latin-1") if isinstance(value, bytes) else value
-                if mask_personal_data(readable(text)).found:
+                try:
+                    found = mask_for_record(readable(text)).found
+                except Exception:  # noqa: BLE001 - what cannot be checked is not echoed
+                    found = True
+                if found:
                     setattr(exc, name, MASKED)
         super().handle_error(req, client, addr, exc)
 

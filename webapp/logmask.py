@@ -11,7 +11,7 @@ import logging
 import re
 from urllib.parse import unquote
 
-from kb import mask_personal_data
+from kb import mask_for_record
 
 MASKED_LOGGERS = ("", "werkzeug", "gunicorn.access", "gunicorn.error", "webapp", "kb")
 _ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U00(?:0[0-9a-fA-F]|10)[0-9a-fA-F]{4})")
@@ -49,7 +49,7 @@ def _safe_and_settled(message: str) -> tuple[str, bool]:
     """(safe_log_text(message), True when masking that again provably gives it back: nothing
     was masked or escaped and no character `readable` acts on is left)."""
     text = readable(message)
-    masked = mask_personal_data(text)
+    masked = mask_for_record(text)
     safe = escape_controls(masked.text)
     return safe, not masked.found and safe == text and not _READ_AGAIN.search(safe)
 
@@ -62,13 +62,18 @@ class PersonalDataFilter(logging.Filter):
     line with nothing to mask), the second pass skips the work: the same text either way."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        settled = record.__dict__.get("_kb_settled")  # set by an earlier pass of this filter
-        if settled is None or settled is not record.msg or record.args is not None:
-            self._mask_message(record)
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = mask_personal_data(readable(record.exc_text)).text
+        try:
+            settled = record.__dict__.get("_kb_settled")  # set by an earlier pass of this filter
+            if settled is None or settled is not record.msg or record.args is not None:
+                self._mask_message(record)
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = mask_for_record(readable(record.exc_text)).text
+        except Exception as error:  # noqa: BLE001 - the line is withheld, never dropped unmasked
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                f"(log line withheld: the personal-data mask failed with {type(error).__name__})", None, None, None)
+            record._kb_settled = record.msg
         return True
 
     @staticmethod

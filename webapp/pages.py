@@ -21,7 +21,7 @@ def lookup():
     if not (page.isascii() and page.isdigit() and 0 < int(page) <= 10_000):  # ² and ① are digits too
         abort(400)
     page = int(page)
-    topic, document = masked_param("topic"), masked_param("document")
+    topic, document = masked_param("topic", kb.topics()), masked_param("document", kb.documents)
     with current_app.extensions["kb_index"].ranking:
         view = present.search_view(kb, masked, topic, document, page)
     return render_template(
@@ -33,7 +33,7 @@ def lookup():
 @bp.get("/entries/<path:entry_id>")
 def entry(entry_id: str):
     kb = knowledge_base()
-    found = kb.entries.get(masked_path_value(entry_id))
+    found = kb.entries.get(masked_path_value(entry_id, kb.entries))
     if found is None:
         abort(404)
     view = present.entry_view(kb, found)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import re
-
+from collections.abc import Container
 from dataclasses import replace
 
 from flask import current_app, request
@@ -62,15 +62,20 @@ def checked_text(value, field: str = "question", required: bool = True, limit: i
     return mask_personal_data(text)
 
 
-def masked_param(name: str) -> str | None:
-    """A query parameter other than the text (a filter value), personal data masked."""
+def masked_param(name: str, known: Container[str] = ()) -> str | None:
+    """A query parameter other than the text (a filter value): as sent when it names
+    something the index holds (ids such as faq_20240401 are no one's number), else masked,
+    since it is echoed and may be logged."""
     value = request.args.get(name)
-    return mask_personal_data(clean_text(value)).text or None if value else None
+    if not value:
+        return None
+    return value if value in known else mask_personal_data(clean_text(value)).text or None
 
 
-def masked_path_value(value: str) -> str:
-    """A path parameter, personal data masked before it is used to look anything up."""
-    return mask_personal_data(value).text
+def masked_path_value(value: str, known: Container[str] = ()) -> str:
+    """A path parameter: as sent when it is a known id (an export id like 202404010001 must
+    still open), else masked before it is used, echoed or logged."""
+    return value if value in known else mask_personal_data(value).text
 
 
 def truncated_text(value: str) -> Masked:

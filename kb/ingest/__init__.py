@@ -43,6 +43,7 @@ class Content:
     synonyms_text: str
     city: dict = field(default_factory=dict)  # curated.toml [city]: default contact, starters
     notes: tuple[str, ...] = ()  # for the build log: encodings read, columns ignored, metadata missing
+    paths: tuple[str, ...] = ()  # the folders and files it was read from (absolute), for rebuilds
 
 
 def _document_files(paths: Iterable[Path]) -> list[Path]:
@@ -91,4 +92,4 @@ def load_content(paths: Iterable[Path | str]) -> Content:
     if not entries:
         raise ContentError(paths[0] if paths else Path("."), None, "no documents found")
     return Content(tuple(documents.values()), tuple(apply_curated(entries, curated)), "\n".join(synonyms),
-                   curated.city, tuple(notes))
+                   curated.city, tuple(notes), tuple(str(p.resolve()) for p in paths))

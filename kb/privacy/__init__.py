@@ -8,7 +8,7 @@ through `mask_personal_data` before it is searched, logged, stored or sent back.
 one), e-mail addresses and insurance 記号・番号; `masking` replaces exactly what was typed.
 """
 from .checkdigits import is_valid_corporate_number, is_valid_my_number
-from .masking import MARKERS, PRIVACY_NOTICE, Masked, mask_personal_data
+from .masking import MARKERS, PRIVACY_NOTICE, Masked, mask_for_record, mask_personal_data
 
 __all__ = ["MARKERS", "PRIVACY_NOTICE", "Masked", "is_valid_corporate_number", "is_valid_my_number",
-           "mask_personal_data"]
+           "mask_for_record", "mask_personal_data"]

@@ -24,7 +24,9 @@ class Folded:
 
 @lru_cache(maxsize=4096)
 def fold_char(char: str) -> str:
-    """One character as the detector sees it (may be several, e.g. ㈱ → (株))."""
+    """One character as the detector sees it (may be several, e.g. ㈱ → (株), or none:
+    format and combining marks, variation selectors, keycaps and fillers are dropped, so
+    nothing invisible can split a number)."""
     if char in folds.KANJI_DIGITS:
         return folds.KANJI_DIGITS[char]
     if char in folds.SPACES:
@@ -32,8 +34,10 @@ def fold_char(char: str) -> str:
     out = []
     for c in unicodedata.normalize("NFKC", char):
         category = unicodedata.category(c)
-        if c.isdecimal():
-            c = str(unicodedata.decimal(c))
+        if category in ("Cf", "Mn", "Me") or c in folds.FILLERS:
+            continue
+        if unicodedata.digit(c, None) is not None:  # ❶ ➀ ➊ ⓵ and every script's digits
+            c = str(unicodedata.digit(c))
         elif category in ("Zs", "Zl", "Zp") or c in folds.SPACES:
             c = folds.SPACE
         elif category == "Pd" or c in folds.DASHES:
@@ -52,17 +56,73 @@ _SPELLED = re.compile("|".join(
 _SIGN_OF = {s.lower(): sign for sign, spellings in folds.SPELLED.items() for s in spellings}
 
 
+_KANJI_NUMERAL = "".join([*folds.KANJI_DIGITS, *folds.KANJI_UNITS, *folds.KANJI_MYRIADS])
+_POSITIONAL = re.compile(f"[{_KANJI_NUMERAL}]*[{''.join([*folds.KANJI_UNITS, *folds.KANJI_MYRIADS])}][{_KANJI_NUMERAL}]*")
+_SPOKEN = {spelling: digit for digit, spellings in folds.SPOKEN_DIGITS.items() for spelling in spellings}
+_SPOKEN_DIGIT = "|".join(sorted(map(re.escape, _SPOKEN), key=len, reverse=True))
+# A run of kana digit readings (separators allowed): 4 in katakana, 6 in hiragana, where
+# ordinary words (ごご, しごと) are made of the same sounds.
+_SPOKEN_RUN = re.compile(f"(?:(?:{_SPOKEN_DIGIT})[ 　・、,\\-]?){{4,}}")
+POSITIONAL_DIGITS = 6  # 十万 and up: 千円, 万一, 十分 stay words
+
+
+def positional_value(run: str) -> int:
+    """千二百三十四万五千 → 12345000; digits in a row (二〇) read as written."""
+    total = section = current = 0
+    for char in run:
+        if char in folds.KANJI_DIGITS:
+            current = current * 10 + int(folds.KANJI_DIGITS[char])
+        elif char in folds.KANJI_UNITS:
+            section += (current or 1) * folds.KANJI_UNITS[char]
+            current = 0
+        else:
+            total += (section + current or 1) * folds.KANJI_MYRIADS[char]
+            section = current = 0
+    return total + section + current
+
+
+def _read_as_digits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of numbers written in positional kanji or read out in kana."""
+    found = []
+    for match in _POSITIONAL.finditer(text):
+        value = str(positional_value(match.group()))
+        if len(match.group()) >= 2 and len(value) >= POSITIONAL_DIGITS:
+            found.append((match.start(), match.end(), value))
+    taken = [(s, e) for s, e, _ in found]
+    for match in _SPOKEN_RUN.finditer(text):
+        readings = re.findall(_SPOKEN_DIGIT, match.group())
+        kana = match.group()[0]
+        if len(readings) < (6 if "ぁ" <= kana <= "ゖ" else 4):
+            continue
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        found.append((match.start(), match.end(), "".join(_SPOKEN[r] for r in readings)))
+    return sorted(found)
+
+
 def fold(text: str) -> Folded:
-    """NFKC, spaces, dashes, dots, kanji numerals and spelled-out @ folded; offsets kept."""
+    """NFKC, spaces, dashes, dots, every kind of numeral and spelled-out @ folded; offsets kept."""
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for position, char in enumerate(text):
-        for c in fold_char(char):
+    readings = _read_as_digits(text) if not text.isascii() else []
+    position = 0
+    for start, end, digits in readings:
+        _fold_chars(text, position, start, chars, starts, ends)
+        chars += digits
+        starts += [start] * len(digits)
+        ends += [end] * len(digits)
+        position = end
+    _fold_chars(text, position, len(text), chars, starts, ends)
+    return _fold_spelled("".join(chars), starts, ends)
+
+
+def _fold_chars(text: str, begin: int, stop: int, chars: list, starts: list, ends: list) -> None:
+    for position in range(begin, stop):
+        for c in fold_char(text[position]):
             chars.append(c)
             starts.append(position)
             ends.append(position + 1)
-    return _fold_spelled("".join(chars), starts, ends)
 
 
 def _fold_spelled(text: str, starts: list[int], ends: list[int]) -> Folded:

@@ -1,9 +1,14 @@
 """Markers in place of what the detector found, over exactly the characters typed."""
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 
 from .detection import find_personal_data
+
+log = logging.getLogger(__name__)
+_reporting = threading.local()  # the failure report is itself masked by the log filter: no loop
 
 # Marker → what it replaces. Markers are shown and stored; they are never searched.
 MARKERS = {
@@ -42,9 +47,31 @@ class Masked:
 
 
 def mask_personal_data(text: str) -> Masked:
-    """Replace personal numbers, phones, e-mails and insurance numbers by markers."""
+    """Replace personal numbers, phones, e-mails and insurance numbers by markers: runs of
+    6 digits or more, 4 after a number word. For what is searched and shown."""
+    return _masked(text, record=False)
+
+
+def mask_for_record(text: str) -> Masked:
+    """The same, and every other run of 4 digits or more that is not a date, an amount or
+    another harmless number: for what is stored and logged."""
+    return _masked(text, record=True)
+
+
+def _masked(text: str, record: bool) -> Masked:
+    try:
+        spans = find_personal_data(text, record=record)
+    except Exception as error:  # noqa: BLE001 - the mask fails closed, whatever went wrong
+        # The text itself is never logged: it is what could not be checked.
+        if not getattr(_reporting, "active", False):
+            _reporting.active = True
+            try:
+                log.warning("personal-data mask failed (%s); the whole text was withheld", type(error).__name__)
+            finally:
+                _reporting.active = False
+        return Masked(MARKERS["number"] if text else "", ("number",) if text else ())
     pieces, found, position = [], [], 0
-    for start, end, kind in find_personal_data(text):
+    for start, end, kind in spans:
         pieces += [text[position:start], MARKERS[kind]]
         found.append(kind)
         position = end

@@ -46,7 +46,8 @@ def fix():
     phrase = mask_personal_data(form.question.data.strip()).text
     entry_id = form.entry_id.data.strip()
     if entry_id not in knowledge_base().entries:
-        return render_template("editor/fixed.html", edit=None, error=f"項目 {entry_id} は今の索引にありません。"), 422
+        shown = mask_personal_data(entry_id).text  # not an id we hold: it may be anything typed
+        return render_template("editor/fixed.html", edit=None, error=f"項目 {shown} は今の索引にありません。"), 422
     edit_id = record_edit(_engine(), current_user.name, "add_alternate", entry_id, phrase, status="building")
     start_publication(current_app._get_current_object(), edit_id, entry_id, phrase)
     return redirect(url_for("editor.edit", edit_id=edit_id), code=303)
