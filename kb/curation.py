@@ -68,7 +68,9 @@ def served_content_paths(index_dir: Path | str) -> list[Path]:
     if version is None:
         return []
     meta = json.loads((version / "meta.json").read_text("utf-8"))
-    return [Path(p) for p in meta.get("content_paths", [])]
+    # Paths gone from this machine (an index copied from elsewhere) are left out; if that
+    # loses entries, the check before publishing refuses the build.
+    return [Path(p) for p in meta.get("content_paths", []) if Path(p).exists()]
 
 
 def publish_alternate(content_dir: Path | str, index_dir: Path | str, entry_id: str, phrase: str,
