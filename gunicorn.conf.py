@@ -25,6 +25,13 @@ def post_fork(server, worker):
     share_limits_between(server.cfg.workers)
 
 
+def post_worker_init(worker):
+    """Start the record writer now: it takes over feedback a killed worker had acknowledged."""
+    queue = getattr(getattr(worker, "wsgi", None), "extensions", {}).get("kb_record_queue")
+    if queue is not None:
+        queue.start()
+
+
 def worker_exit(server, worker):
     """Write the records still queued before the worker goes."""
     app = getattr(worker, "wsgi", None)

@@ -86,6 +86,7 @@ def app(seed_index, tmp_path):
         "TESTING": True,
         "INDEX_DIR": str(seed_index),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'kb.sqlite3'}",
+        "SPOOL_DIR": str(tmp_path / "spool"),
         "ALLOWED_ORIGINS": "https://www.city.example.jp",
         "RATE_LIMIT": "1000 per minute",
     })

@@ -5,6 +5,8 @@ import logging
 import os
 from datetime import datetime, timedelta, timezone
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import insert, select
@@ -88,7 +90,7 @@ def app_without_database(seed_index, tmp_path):
     path = tmp_path / "ro.sqlite3"
     Records(f"sqlite:///{path}").create_tables()
     return create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "RATE_LIMIT": "1000 per minute",
-                       "DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true"})
+                       "DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true", "SPOOL_DIR": str(tmp_path / "spool")})
 
 
 def test_answers_are_served_when_the_database_is_read_only(app_without_database, caplog):
@@ -98,11 +100,13 @@ def test_answers_are_served_when_the_database_is_read_only(app_without_database,
         response = client.post("/api/ask", json={"question": "記憶装置を物理的に壊していますか"})
         assert response.status_code == 200 and response.get_json()["answered"]
         assert queue.flush()
-        # the write failed a moment ago: feedback is dropped at once, and says so
+        # the question record is dropped, and says so; feedback waits in the spool on disk
         stored = client.post("/api/feedback", json={"entry_id": entry_id("4"), "helpful": True})
-    assert stored.status_code == 202 and stored.get_json()["stored"] is False
-    assert "could not record" in caplog.text and queue.dropped == 2
+    assert stored.status_code == 201 and stored.get_json()["stored"] is True
+    assert "could not record" in caplog.text and queue.dropped == 1
     queue.close()
+    spooled = list((Path(app_without_database.config["SPOOL_DIR"])).glob("spool-*.jsonl"))
+    assert len(spooled) == 1 and entry_id("4") in spooled[0].read_text("utf-8")  # kept for the next start
     app_without_database.extensions["kb_records"].dispose()
 
 

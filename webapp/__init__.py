@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import atexit
+import hashlib
 import logging
 import os
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kb import KBError
 from kb.recordqueue import RecordQueue
 from kb.records import Records
+from kb.spool import Spool
 
 from .answercache import AnswerCache
 from .kbstate import IndexHolder
@@ -43,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["kb_index"] = _open_index(app.config["INDEX_DIR"])
     app.extensions["kb_records"] = _records(app)
     app.extensions["kb_record_queue"] = queue = RecordQueue(
-        app.extensions["kb_records"], purge_days=app.config["RETENTION_DAYS"])
+        app.extensions["kb_records"], purge_days=app.config["RETENTION_DAYS"], spool=Spool(_spool_dir(app)))
     app.extensions["kb_answers"] = AnswerCache(app.config["ANSWER_CACHE"])
     atexit.register(queue.close)  # gunicorn's worker_exit hook closes it too (gunicorn.conf.py)
 
@@ -74,6 +76,15 @@ def _open_index(index_dir) -> IndexHolder:
     except KBError as error:
         raise StartupError(str(error)) from None
     return holder
+
+
+def _spool_dir(app: Flask) -> Path:
+    """Acknowledged records wait here; one folder per database, so a spool is only ever
+    replayed into the database it was meant for."""
+    if app.config["SPOOL_DIR"]:
+        return Path(app.config["SPOOL_DIR"])
+    key = hashlib.sha256(str(app.extensions["kb_records"].engine.url).encode()).hexdigest()[:12]
+    return Path(app.instance_path) / "spool" / key
 
 
 def _records(app: Flask) -> Records:

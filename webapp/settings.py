@@ -47,6 +47,8 @@ SETTINGS = (
     _SHARED["RETENTION_DAYS"],
     # No default URL here: the app puts its SQLite file in its instance folder.
     replace(_SHARED["DATABASE_URL"], default=None),
+    Setting("SPOOL_DIR", "", "folder where feedback the API acknowledged waits, fsync'd, until the database has it "
+            "(default: instance/spool/<one folder per database URL>); keep it on local disk"),
     Setting("ALLOWED_ORIGINS", "", "comma-separated origins whose pages may call the API (CORS)", _origins),
     Setting("MAX_QUESTION_CHARS", "200", "longest question accepted", positive_int),
     Setting("MAX_BODY_BYTES", "16384", "largest request body accepted", positive_int),
