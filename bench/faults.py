@@ -8,7 +8,9 @@ preloaded index) on 127.0.0.1 and, while client threads send real questions, inj
                         current; /readyz must then name it as rejected
   SQLite locked         another process holds BEGIN EXCLUSIVE on the records database
   PostgreSQL stopped    a throwaway PostgreSQL (started like .ci/run does) is SIGSTOPped
-  two slow clients      two connections stall mid-header and mid-body; /healthz is timed
+  50 stalled sockets    connections stall mid-header, mid-body and after one byte; /healthz is timed
+  kill -9 during feedback  feedback is posted while the workers are SIGKILLed; every post
+                        answered stored: true must be in the database afterwards
   rate limit            one client floods /api/ask; the 200s must be the configured limit ±10 %
 Prints | fault | requests | failed | p99 | result |. Only 127.0.0.1 is contacted and
 every loop stops by time.
@@ -194,16 +196,81 @@ def stall(url: str, request: bytes) -> socket.socket:
     return connection
 
 
+STALLS = [b"GET /api/topics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ",
+          b"POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          b"Content-Length: 100\r\n\r\n{\"question\": ",
+          b"G"]
+STALLED = 50
+
+
 def slow_clients(tmp: Path, index_dir: Path, seconds: float, concurrency: int, asked) -> tuple:
     with server(tmp, index_dir) as url:
-        slow = [stall(url, b"GET /api/topics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "),
-                stall(url, b"POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                           b"Content-Length: 100\r\n\r\n{\"question\": ")]
+        slow = [stall(url, STALLS[i % len(STALLS)]) for i in range(STALLED)]
         time.sleep(0.5)
         result = flood(url, seconds, concurrency, asked, path="/healthz")
         for connection in slow:
             connection.close()
     return result, "/healthz p99 < 1 s" if result["p99"] < 1 and not failed(result) else "NOT MET"
+
+
+def post_feedback(url: str, comment: str) -> bool:
+    body = json.dumps({"entry_id": "000_54ca3830d61bfcef.7", "helpful": False, "comment": comment}).encode()
+    request = urllib.request.Request(url + "/api/feedback", body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())["stored"] is True
+    except (OSError, ValueError, KeyError):
+        return False  # not acknowledged: the client knows it may be lost
+
+
+def letters(number: int) -> str:
+    return "".join("abcdefghij"[int(d)] for d in str(number))
+
+
+def killed_during_feedback(tmp: Path, index_dir: Path, seconds: float, concurrency: int, asked) -> tuple:
+    """Feedback posted while every worker is SIGKILLed twice; acknowledged posts counted in the DB."""
+    database = tmp / "records.sqlite3"
+    acknowledged: list[str] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    master, url = start_server(index_dir, database, 2, env={"KB_SPOOL_DIR": str(tmp / "spool")})
+    try:
+        stop_at = time.monotonic() + min(seconds, 10)
+
+        def client(n: int) -> None:
+            i = 0
+            while time.monotonic() < stop_at:
+                comment = f"fault {letters(n)} {letters(i)}"  # digits would be masked in records
+                ok = post_feedback(url, comment)
+                with lock:
+                    statuses[200 if ok else 0] = statuses.get(200 if ok else 0, 0) + 1
+                    if ok:
+                        acknowledged.append(comment)
+                i += 1
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(concurrency)]
+        for thread in threads:
+            thread.start()
+        for _ in range(2):
+            time.sleep(min(seconds, 10) / 3)
+            for pid in process_tree(master.pid)[1:]:
+                os.kill(pid, signal.SIGKILL)
+        for thread in threads:
+            thread.join()
+        deadline, stored, records = time.monotonic() + 60, set(), Records(f"sqlite:///{database}")
+        while time.monotonic() < deadline:
+            time.sleep(1)  # the restarted workers take the killed ones' spools over as they start
+            with records.engine.connect() as conn:
+                stored = {row[0] for row in conn.exec_driver_sql("select comment from feedback")}
+            if set(acknowledged) <= stored:
+                break
+        records.dispose()
+    finally:
+        master.terminate()
+        master.wait(timeout=30)
+    lost = len(set(acknowledged) - stored)
+    result = {"requests": sum(statuses.values()), "statuses": statuses, "p99": 0.0}
+    return result, f"{len(acknowledged)} acknowledged, {lost} lost" + ("" if not lost else " — NOT MET"), (200, 0)
 
 
 def rate_limit(tmp: Path, index_dir: Path, seconds: float, concurrency: int, asked) -> tuple:
@@ -219,7 +286,8 @@ FAULTS = {
     "corrupt new version": corrupt_version,
     "SQLite locked (BEGIN EXCLUSIVE)": sqlite_locked,
     "PostgreSQL SIGSTOPped": postgres_stopped,
-    "two slow clients": slow_clients,
+    "50 stalled sockets": slow_clients,
+    "kill -9 during feedback": killed_during_feedback,
     "rate limit, 2 workers": rate_limit,
 }
 
@@ -230,6 +298,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="client threads")
     parser.add_argument("--corpus", choices=["seed", "amagasaki"], default="seed")
     parser.add_argument("--skip-postgres", action="store_true", help="no PostgreSQL on this machine")
+    parser.add_argument("--only", action="append", help="run only the faults whose name holds this (repeatable)")
     args = parser.parse_args()
     asked = questions()
     rows = []
@@ -238,6 +307,8 @@ def main() -> None:
         build_corpus(args.corpus, index_dir, "on")  # the product default: semantic signal on
         for name, run in FAULTS.items():
             if args.skip_postgres and "PostgreSQL" in name:
+                continue
+            if args.only and not any(part in name for part in args.only):
                 continue
             result, verdict, *ok = run(Path(tmp), index_dir, args.seconds, args.concurrency, asked)
             rows.append((name, result["requests"], failed(result, *ok), result["p99"], verdict))

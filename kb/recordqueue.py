@@ -90,11 +90,11 @@ class RecordQueue:
                 self._next_purge = time.monotonic() + self.purge_every
                 self._thread = threading.Thread(target=self._drain, name="record-writer", daemon=True)
                 self._pid = os.getpid()
-                if self.spool is not None:
-                    self.spool.adopt_orphans()  # what a killed worker had acknowledged
                 self._thread.start()
 
     def _drain(self) -> None:
+        if self.spool is not None:
+            self.spool.adopt_orphans()  # what a killed worker had acknowledged
         while not (self._stop.is_set() and self._queue.empty()):
             try:
                 items = [self._queue.get(timeout=0.5)]

@@ -39,21 +39,27 @@ class Spool:
 
     def append(self, table: str, row: dict) -> str | None:
         """Write one record durably; its id, or None when it could not be kept (full, disk)."""
-        record_id = uuid.uuid4().hex
-        line = json.dumps({"id": record_id, "table": table, "row": _jsonable(row)}, ensure_ascii=False) + "\n"
+        kept = self.append_many([(table, row)])
+        return kept[0] if kept else None
+
+    def append_many(self, records: list[tuple[str, dict]]) -> list[str]:
+        """Write records durably with one fsync; their ids ([] when they could not be kept)."""
+        ids = [uuid.uuid4().hex for _ in records]
+        lines = "".join(json.dumps({"id": i, "table": t, "row": _jsonable(r)}, ensure_ascii=False) + "\n"
+                        for i, (t, r) in zip(ids, records))
         with self._lock:
-            if len(self._pending) >= self.capacity:
-                return None
+            if len(self._pending) + len(records) > self.capacity:
+                return []
             try:
                 out = self._open()
-                out.write(line)
+                out.write(lines)
                 out.flush()
                 os.fsync(out.fileno())
             except OSError as error:
                 log.warning("spool unavailable (%s): a record is kept in memory only", type(error).__name__)
-                return None
-            self._pending[record_id] = (table, row)
-        return record_id
+                return []
+            self._pending.update(zip(ids, records))
+        return ids
 
     def pending(self, limit: int) -> list[tuple[str, str, dict]]:
         """Up to `limit` records not yet in the database: (id, table, row), oldest first."""
@@ -94,13 +100,11 @@ class Spool:
                 except OSError:
                     continue  # its process is alive
                 records = _unfinished(handle.read())
-                for table, row in records:
-                    if self.append(table, row) is None:
-                        log.warning("spool full: %s kept for a later start", path.name)
-                        break
-                else:
-                    path.unlink(missing_ok=True)
-                    adopted += len(records)
+                if records and not self.append_many(records):
+                    log.warning("spool full: %s kept for a later start", path.name)
+                    continue
+                path.unlink(missing_ok=True)  # only once its records are safe in ours
+                adopted += len(records)
         if adopted:
             log.info("took over %d record(s) from the spool of a stopped process", adopted)
         return adopted

@@ -34,14 +34,18 @@ _RUN = re.compile(r"[0-9](?:[\W_]{0,8}[0-9])*")  # digits and what the detector 
 
 def _unmasked_runs(masked: str, least: int) -> list[str]:
     """Runs of `least` or more digit values left in `masked` that are not a date, a year,
-    a time or an amount with its unit: each one would be a leak."""
+    a time, an amount with its unit, or (under 6 digits) part of a token such as c12884:
+    each one would be a leak."""
     folded = fold(masked).text
     for marker in MARKERS.values():
         folded = folded.replace(fold(marker).text, "\x00")  # a marker ends a run
     runs = []
     for run in _RUN.finditer(folded):
         digits = sum(c.isdigit() for c in run.group())
-        if digits >= least and not dates_only(run.group()) and not UNIT_AFTER.match(folded, run.end()):
+        token = digits < 6 and run.group().isdigit() and (
+            folded[run.end():run.end() + 1].isascii() and folded[run.end():run.end() + 1].isalpha()
+            or run.start() and folded[run.start() - 1].isascii() and folded[run.start() - 1].isalpha())
+        if digits >= least and not dates_only(run.group()) and not UNIT_AFTER.match(folded, run.end()) and not token:
             runs.append(run.group())
     return runs
 

@@ -32,6 +32,7 @@ _HAS_CONTINUATION = re.compile(_CONTINUATION)
 # …or, between longer groups, one particle or filler (「1234の5678の9012」「1234で5678ね9012」).
 _PARTICLE = re.compile(f"{_SEP}?(?:の|と|や|か|で|ね|かな|よ|は){_SEP}?")
 _LETTER_JOINT = re.compile(r"[A-Za-z]")  # 1234a5678b9012
+_ASCII_LETTER = _LETTER_JOINT
 PHRASE_WINDOW = 12  # folded characters a connecting phrase may span
 LOOSE_GROUP = 3  # groups joined by a phrase or a letter have at least this many digits…
 LOOSE_DIGITS = 8  # …and together this many, else they are read apart (「100と200の違い」)
@@ -53,6 +54,7 @@ _GAP = re.compile(r"[^0-9]+")
 _ERA_DATE = re.compile(r"\d{1,2}(?:[-/.]\d{1,2}){1,2}")  # 平成29.4.12, R6/4/1
 _ERA_BEFORE = re.compile(r"(?:令和|平成|昭和|大正|[RHS])$", re.IGNORECASE)
 _ISO_DATE_T = re.compile(r"(?:19|20)\d\d-\d\d-\d\dT$")  # …T142204.123456: a timestamp's time
+_VERSION_TAIL = re.compile(r"(?:19|20)\d\d-\d\d-\d\dT\d{6}\.\d{6}_[0-9a-f]{0,5}$")  # an index version's hex
 _MONEY = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,9}(?:\.\d{1,3})?")  # 12,000,000円, 123456円
 # The units that make a number an amount or a quantity (the allow list's amounts).
 UNIT_AFTER = re.compile(
@@ -192,6 +194,11 @@ def dates_only(chain: str) -> bool:
 def _harmless(text: str, start: int, end: int, record: bool) -> bool:
     """A date, time, amount, quantity, decimal, IP address, postcode or house number."""
     chain, before = text[start:end], text[max(0, start - CONTEXT_WINDOW):start]
+    if _VERSION_TAIL.search(text, 0, start) and _GROUP.fullmatch(chain) and len(chain) <= 6:
+        return True
+    if record and len(chain) <= 5 and _GROUP.fullmatch(chain) and (
+            _ASCII_LETTER.match(text, end) or (start and _ASCII_LETTER.match(text, start - 1))):
+        return True  # in a token such as c12884 or v1234b: an id or a hash, not a number typed alone
     if dates_only(chain) or _ISO_DATE_T.search(before) or (
             (token := _log_token(text, start)) and token.end() == end):
         return True
