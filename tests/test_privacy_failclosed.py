@@ -170,3 +170,14 @@ def test_a_failing_mask_withholds_the_log_line(monkeypatch):
     record = logging.LogRecord("webapp", logging.INFO, __file__, 1, "番号 %s", ("1234-5678-9018",), None)
     assert logmask.PersonalDataFilter().filter(record) is True  # the line is kept, its text withheld
     assert "9018" not in record.getMessage() and "withheld" in record.getMessage()
+
+
+@pytest.mark.parametrize("line", [
+    "Listening at: http://0.0.0.0:8000 (12345)",
+    "Booting worker with pid: 12345",
+    "serving index version 2026-12-03T081949.210422_123456",
+    '[27/Nov/2026:18:45:00 +0000] "POST /api/ask" status=200 bytes=2756 time=0.012345s',
+])
+def test_the_servers_own_log_lines_are_left_readable(line):
+    from webapp.logmask import safe_log_text
+    assert safe_log_text(line) == line

@@ -64,6 +64,7 @@ UNIT_AFTER = re.compile(
 _MONEY_BEFORE = re.compile(r"[¥$€]\s?$")
 _DECIMAL = re.compile(r"\d{1,3}\.\d{1,3}|0\.\d{1,6}")  # 1.5, 123.456, 0.012345 (not 011.211211)
 _IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
+_PID_AFTER_ADDRESS = re.compile(r" \(\d{1,7}\)")
 _HTTP_VERSION = re.compile(r"\d(?:\.\d)?")
 _POSTCODE = re.compile(r"\d{3}-\d{4}")
 _POSTAL_MARK = re.compile(r"(?:〒|郵便番号|住所|所在地)(?:は|が|:)?\s?$")
@@ -118,6 +119,8 @@ def _numbers(text: str, record: bool) -> Iterator[tuple[int, int, str]]:
     for chain in _chains(text):
         if (token := _log_token(text, chain[0].start())) and token.end() < chain[-1].end():
             chain = [g for g in chain if g.start() >= token.end()]  # 127.0.0.1:8000 (pid): read apart
+            if len(chain) == 1 and _PID_AFTER_ADDRESS.fullmatch(text, token.end(), chain[0].end() + 1):
+                continue  # gunicorn's "Listening at: http://0.0.0.0:8000 (1234)": its pid
         start, end = chain[0].start(), chain[-1].end()
         kind = _kind_of_chain(text, start, end, "".join(g.group() for g in chain), record)
         if kind:
