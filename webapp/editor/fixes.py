@@ -53,7 +53,7 @@ def fix():
     return redirect(url_for("editor.edit", edit_id=edit_id), code=303)
 
 
-@bp.get("/edits/<int:edit_id>")
+@bp.get("/edits/<int(max=2147483647):edit_id>")  # a larger number is no edit id (404), not a database error
 def edit(edit_id: int):
     """One edit: still rebuilding (the page reloads itself), or what changed."""
     found = get_edit(_engine(), edit_id)
