@@ -13,6 +13,10 @@ preload_app = True
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
+# gunicorn ≥ 25 opens a control socket (for `gunicornc`) at $XDG_RUNTIME_DIR/gunicorn.ctl or
+# $HOME/.gunicorn/gunicorn.ctl: one path per user, so a second instance takes the first one's
+# over. Nothing here uses it: off. (Older gunicorns ignore the setting.)
+control_socket_disable = True
 accesslog = "-"
 # No query strings (questions) in the access log; every line also passes the personal-data mask.
 access_log_format = '%(t)s "%(m)s %(U)s" status=%(s)s bytes=%(B)s time=%(L)ss'

@@ -12,6 +12,7 @@ from .errors import ContentError, IndexCorrupt, IndexNotFound, KBError
 from .gaps import Gap, group_unanswered
 from .indexer import build_index, current_link_target, current_version_path
 from .ingest import Content, load_content
+from .links import safe_link
 from .models import Document, Entry, Related, Source
 from .output import answer_record, entry_record
 from .privacy import PRIVACY_NOTICE, Masked, mask_for_record, mask_personal_data
@@ -27,7 +28,7 @@ __all__ = [
     "furigana",
     "ContentError", "IndexCorrupt", "IndexNotFound", "KBError",
     "build_index", "current_link_target", "current_version_path",
-    "Content", "load_content",
+    "Content", "load_content", "safe_link",
     "Document", "Entry", "Related", "Source",
     "answer_record", "entry_record",
     "PRIVACY_NOTICE", "Masked", "mask_for_record", "mask_personal_data",

@@ -44,8 +44,9 @@ def test_unknown_entry_page_is_a_plain_404(client):
     assert response.status_code == 404 and "見つかりませんでした" in text_of(response)
 
 
-def test_widget_demo_embeds_the_widget(client):
-    page = text_of(client.get("/widget-demo", headers={"Host": "evil.example"}))
+def test_widget_demo_embeds_the_widget(app):
+    app.config["ALLOWED_HOSTS"] = ("*",)  # an operator who answers to any host: still never reflected
+    page = text_of(app.test_client().get("/widget-demo", headers={"Host": "evil.example"}))
     assert '<script src="/static/widget.js" defer></script>' in page
     assert re.search(r'<kb-faq-widget endpoint=""></kb-faq-widget>', page)  # the widget's own origin
     assert "evil.example" not in page  # the Host header is never reflected
@@ -55,7 +56,7 @@ def test_widget_demo_snippet_uses_the_public_url(seed_index, tmp_path):
     from webapp import create_app
 
     app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "PUBLIC_URL": "https://kb.city.example.jp/",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+                      "ALLOWED_HOSTS": "*", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
     page = text_of(app.test_client().get("/widget-demo", headers={"Host": "evil.example"}))
     assert '&lt;script src="https://kb.city.example.jp/static/widget.js" defer&gt;' in page
     assert "evil.example" not in page

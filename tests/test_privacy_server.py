@@ -98,8 +98,8 @@ CHANNELS = {
     "API path": lambda url, port, t: http(url + "/api/entries/" + quote(t)),
     "page path": lambda url, port, t: http(url + "/entries/" + quote(t)),
     "staff page, across the cut": lambda url, port, t: http(url + "/?q=" + quote("あ" * (200 - len(t) // 2) + t)),
-    "raw UTF-8 query": lambda url, port, t: raw(port, b"GET /api/search?q=" + t.encode() + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-    "bad header name": lambda url, port, t: raw(port, b"GET / HTTP/1.1\r\nHost: x\r\n" + t.encode() + b": 1\r\nConnection: close\r\n\r\n"),
+    "raw UTF-8 query": lambda url, port, t: raw(port, b"GET /api/search?q=" + t.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+    "bad header name": lambda url, port, t: raw(port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + t.encode() + b": 1\r\nConnection: close\r\n\r\n"),
 }
 
 

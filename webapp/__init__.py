@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb import KBError
+from kb import KBError, safe_link
 from kb.recordqueue import RecordQueue
 from kb.records import Records
 from kb.spool import Spool
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    app.jinja_env.filters["safe_link"] = safe_link  # every href made from content passes it
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_log_masking()
 

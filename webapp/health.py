@@ -15,13 +15,14 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """The version served, and every version this process refused to serve, with why."""
+    """The version served, and every version this process refused to serve ("unreadable")."""
     holder = current_app.extensions["kb_index"]
     try:
         kb = holder.get()
     except KBError:
         kb = None
-    rejected = [{"version": name, "reason": reason} for name, reason in holder.rejected.items()]
+    # Why is in the log (paths, exception text); a probe that anyone can call learns no more.
+    rejected = [{"version": name, "reason": "unreadable"} for name in holder.rejected]
     if kb is None:
         return jsonify({"status": "not_ready", "message": "索引が読み込めていません。",
                         "rejected_versions": rejected}), 503

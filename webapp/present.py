@@ -7,7 +7,7 @@ from datetime import date
 from flask import current_app
 
 from kb import (Answer, Entry, KnowledgeBase, Masked, answer_record, answer_snippet, entry_record, furigana,
-                highlighted)
+                highlighted, safe_link)
 
 PER_PAGE = 10
 RELATIVE_SCORE_FLOOR = 0.25  # hits scoring under this share of the best are noise
@@ -71,7 +71,9 @@ def contact_view(kb: KnowledgeBase, document_id: str | None, lines: tuple[str, .
         fields = kb.city["contact"]
     if not fields and not lines:
         return None
-    return {**{key: fields.get(key) for key in CONTACT_FIELDS}, "lines": list(lines)}
+    view = {**{key: fields.get(key) for key in CONTACT_FIELDS}, "lines": list(lines)}
+    view["url"] = safe_link(view["url"])  # an index built without ingest's check: no javascript: link
+    return view
 
 
 def related_view(entries) -> list[dict]:
@@ -84,6 +86,7 @@ def entry_view(kb: KnowledgeBase, entry: Entry, ruby: bool = False) -> dict:
     record = entry_record(entry)
     years = current_app.config["STALE_YEARS"]
     record["citation"] = citation(kb, entry)
+    record["source"]["url"] = safe_link(entry.source.url)  # as for contact_view's url
     record["source"]["date_text"] = japanese_date(entry.source.date)
     record["answer_text"] = entry.answer_text
     record["related"] = [r for r in record["related"] if r["entry_id"]]

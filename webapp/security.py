@@ -6,9 +6,11 @@ configured limit, so the total a client gets is what is configured. With a share
 storage (redis://…) every worker enforces the whole limit."""
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
+from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, abort, current_app, request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -36,6 +38,13 @@ EMBEDDABLE = ("/static/widget.js",)
 # Never limited: the proxy's probes and static files.
 UNLIMITED_PREFIXES = ("/static/", "/healthz", "/readyz")
 _workers = 1  # processes sharing the limit, each counting in its own memory
+# Always answered on the loopback names unless KB_ALLOWED_HOSTS says otherwise (the README's
+# first command serves http://127.0.0.1:8000/).
+LOOPBACK = ("localhost", "127.0.0.1", "[::1]")
+# Probes address the container by its IP and answer nothing taken from the Host header.
+ANY_HOST_PATHS = ("/healthz", "/readyz")
+log = logging.getLogger(__name__)
+_warned = False
 
 
 def share_limits_between(workers: int) -> None:
@@ -59,8 +68,42 @@ def _share(limit: str, storage: str, workers: int) -> str:
 
 
 
+def hostname(host: str) -> str:
+    """`host:port` of a Host header → the host, lower-cased; IPv6 keeps its brackets."""
+    host = host.strip().lower()
+    return host[: host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
+
+
+def allowed_hosts(config) -> tuple[str, ...]:
+    """KB_ALLOWED_HOSTS, or else KB_PUBLIC_URL's host and the loopback names."""
+    if config.get("ALLOWED_HOSTS"):
+        return tuple(config["ALLOWED_HOSTS"])
+    public = config.get("PUBLIC_URL")
+    return ((hostname(urlsplit(public).netloc.rpartition("@")[2]),) if public else ()) + LOOPBACK
+
+
+def host_allowed(host: str, allowed) -> bool:
+    name = hostname(host)
+    return any(ref == "*" or name == ref or (ref.startswith(".") and (name == ref[1:] or name.endswith(ref)))
+               for ref in allowed)
+
+
+def _check_host():
+    """The Host header names this service, or the request gets 400: with KB_PUBLIC_URL unset,
+    canonical links, JSON-LD, the sitemap and robots.txt are made from it."""
+    global _warned
+    if request.path in ANY_HOST_PATHS or host_allowed(request.host, allowed_hosts(current_app.config)):
+        return None
+    if not _warned:  # once per process: the operator learns what to set, a flood does not fill the log
+        _warned = True
+        log.warning("refused a request for host %r (and will refuse others quietly): set KB_PUBLIC_URL or "
+                    "KB_ALLOWED_HOSTS to the names this service answers to", hostname(request.host)[:100])
+    abort(400)
+
+
 def init_security(app: Flask) -> None:
-    """Wire headers, CORS and the rate limiter into `app`."""
+    """Wire the Host check, headers, CORS and the rate limiter into `app`."""
+    app.before_request(_check_host)  # first: nothing else runs for a host that is not ours
     if app.config["PROXY_COUNT"] > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
     CORS(

@@ -4,6 +4,7 @@ Validated at start-up: a bad value stops the app with a sentence naming the sett
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 
 from kb.config import SETTINGS as KB_SETTINGS
@@ -23,6 +24,25 @@ def _public_url(value: str) -> str:
     if value and (not value.startswith(("http://", "https://")) or "?" in value or "#" in value):
         raise ValueError(f"{value!r} is not a URL like https://kb.city.example.jp")
     return value
+
+
+_HOST = re.compile(r"\.?[a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\]")
+
+
+def _hosts(value: str) -> tuple[str, ...]:
+    hosts = []
+    for item in (part.strip().lower() for part in value.split(",")):
+        if item.count(":") > 1 and not item.startswith("["):
+            item = f"[{item}]"  # a bare IPv6 address, as the Host header brackets it
+        try:
+            item = item.encode("idna").decode("ascii") if not item.isascii() else item  # 日本語.jp → xn--…
+        except UnicodeError:
+            pass
+        if item and item != "*" and not _HOST.fullmatch(item):
+            raise ValueError(f"{item!r} is not a host name like kb.city.example.jp (no scheme, port or path; "
+                             "a leading dot allows subdomains, * any host)")
+        hosts += [item] if item else []
+    return tuple(hosts)
 
 
 def _count(value: str) -> int:
@@ -63,6 +83,9 @@ SETTINGS = (
             positive_int),
     Setting("PUBLIC_URL", "", "public base URL of this service, e.g. https://kb.city.example.jp (canonical links, "
             "sitemap, the widget's embed snippet; never taken from the Host header)", _public_url),
+    Setting("ALLOWED_HOSTS", "", "comma-separated host names this service answers to (the Host header; "
+            ".city.example.jp allows its subdomains too, * any host); others get 400. Default: the host of "
+            "KB_PUBLIC_URL, and localhost, 127.0.0.1 and ::1", _hosts),
     Setting("SECRET_KEY", None, "key signing the editors' session cookie and forms "
             "(default: a random key kept in the instance folder, instance/secret_key)"),
     Setting("TRUST_REMOTE_USER", "0", "1 = an editor signed in by the city's SSO proxy (REMOTE_USER) "

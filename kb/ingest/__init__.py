@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import ContentError
+from ..links import id_problem
 from ..models import Document, Entry
 from .curated import CURATED_FILE, Curated, apply_curated, load_curated
 from .faq_page import parse_faq_page
@@ -84,6 +85,9 @@ def load_content(paths: Iterable[Path | str]) -> Content:
         if parser is None:
             raise ContentError(path, None, f"unknown document format {path.suffix!r}; use {', '.join(PARSERS)}")
         doc_id = path.stem
+        problem = id_problem(doc_id, "the file name")
+        if problem:  # the document's id, part of every entry's URL
+            raise ContentError(path, None, f"{problem}; rename the file")
         if doc_id in documents:
             raise ContentError(path, None, f"a second document named {doc_id!r} ({documents[doc_id].path})")
         document, doc_entries = parser(path, doc_id, curated.documents.get(doc_id, {}), notes)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import ContentError
+from ..links import link_problem
 from ..models import Entry
 
 CURATED_FILE = "curated.toml"
@@ -58,8 +59,8 @@ def load_curated(path: Path) -> Curated:
             if section == "entries":
                 _check_entry(path, line, key, values)
                 curated.lines[key] = (path, line)
-            elif "contact" in values:
-                _check_contact(path, line, f"{key}.contact", values["contact"])
+            else:
+                _check_document(path, line, key, values)
             getattr(curated, section)[key] = values
     if "city" in data:
         curated.city = _checked_city(path, _line_of(text, "city"), data["city"])
@@ -93,6 +94,16 @@ def _check_entry(path: Path, line, key: str, values: dict) -> None:
     if heading is not None and (not isinstance(heading, str) or not heading.strip() or "\n" in heading
                                 or len(heading) > HEADING_CHARS):
         raise ContentError(path, line, f"{key}.heading must be one line of 1–{HEADING_CHARS} characters")
+
+
+def _check_document(path: Path, line, key: str, values: dict) -> None:
+    url = values.get("url")
+    if url is not None:
+        problem = link_problem(url) if isinstance(url, str) and url.strip() else "must be a non-empty string"
+        if problem:
+            raise ContentError(path, line, f"{key}.url: {problem}")
+    if "contact" in values:
+        _check_contact(path, line, f"{key}.contact", values["contact"])
 
 
 def _check_contact(path: Path, line, name: str, contact) -> None:

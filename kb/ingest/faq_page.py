@@ -17,6 +17,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from ..errors import ContentError
+from ..links import link_problem
 from ..models import Document, Entry, Source
 from ..wareki import parse_date
 from .faq_table import note_missing_metadata, split_furniture
@@ -41,7 +42,10 @@ def parse_faq_page(path: Path, doc_id: str, meta: dict, notes: list[str]) -> tup
         br.replace_with("\n")
     for block in soup.find_all([*BLOCKS, "div", "tr", "h1", "h6"]):
         block.append("\n")  # a block ends a line of text: <dd><p>a</p><p>b</p></dd> is two paragraphs
-    stated = _page_metadata(soup)
+    stated, canonical_line = _page_metadata(soup)
+    problem = stated["url"] and "url" not in meta and link_problem(stated["url"])
+    if problem:  # the page's own canonical link would be used (curated.toml's url wins over it)
+        raise ContentError(path, canonical_line, f"<link rel=canonical>: {problem}")
     note_missing_metadata(path, doc_id, meta, notes, stated={k for k, v in stated.items() if v})
     document = Document(id=doc_id, path=str(path), kind="faq_page",
                         **{**stated, "title": stated.get("title") or doc_id, **_document_keys(meta)})
@@ -115,7 +119,8 @@ def _asking_headings(soup) -> list[tuple[str, list[str]]]:
     return pairs
 
 
-def _page_metadata(soup) -> dict:
+def _page_metadata(soup) -> tuple[dict, int | None]:
+    """(citation fields the page states, the line of its canonical link)."""
     title = soup.title.get_text().strip() if soup.title else ""
     if not title and soup.h1:
         title = _text(soup.h1)
@@ -123,10 +128,10 @@ def _page_metadata(soup) -> dict:
     site = soup.find("meta", property="og:site_name")
     return {
         "title": title or None,
-        "url": canonical.get("href") if canonical else None,
+        "url": ((canonical.get("href") or "").strip() or None) if canonical else None,
         "publisher": site.get("content") if site else None,
         "date": _page_date(soup),
-    }
+    }, canonical.sourceline if canonical else None
 
 
 def _page_date(soup) -> str | None:

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import ContentError
+from ..links import id_problem, link_problem
 from ..models import Document, Entry, Related, Source
 from ..textnorm import normalize
 from ..wareki import parse_date
@@ -136,6 +137,13 @@ def _check_row(path: Path, line: int, row: dict, seen: dict[str, int]) -> None:
         if value is None or not str(value).strip():
             raise ContentError(path, line, f"the '{name}' field is missing or empty")
     key = str(row["id"]).strip()
+    problem = id_problem(key)
+    if problem:
+        raise ContentError(path, line, problem)
+    url = str(row.get("url") or "").strip()
+    problem = url and link_problem(url)
+    if problem:
+        raise ContentError(path, line, f"'url': {problem}")
     if key in seen:
         raise ContentError(path, line, f"id {key!r} already used on line {seen[key]}")
     seen[key] = line

@@ -59,8 +59,8 @@ def stall(url: str, start_of_request: bytes) -> socket.socket:
 
 def test_two_slow_clients_do_not_hold_up_healthz(tmp_path, index_dir):
     app = serve(tmp_path, index_dir)
-    slow = [stall(app.url, b"GET /api/topics HTTP/1.1\r\nHost: x\r\nX-Slow: "),
-            stall(app.url, b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    slow = [stall(app.url, b"GET /api/topics HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "),
+            stall(app.url, b"POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                            b"Content-Length: 100\r\n\r\n{")]
     try:
         time.sleep(0.3)

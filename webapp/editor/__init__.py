@@ -10,7 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
@@ -58,7 +58,10 @@ def init_editor(app: Flask) -> None:
 
 @bp.before_request
 def require_editor():
-    """Every editor page needs a signed-in editor; every POST a CSRF token (400 without)."""
+    """Every editor page needs a signed-in editor; every POST a CSRF token (400 without).
+    A body over the limit is refused (413) before any form is read."""
+    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        abort(413)
     if request.method == "POST":
         csrf.protect()
     if request.endpoint not in PUBLIC_ENDPOINTS and not current_user.is_authenticated:

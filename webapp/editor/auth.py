@@ -3,10 +3,11 @@ proxy's REMOTE_USER when KB_TRUST_REMOTE_USER is on."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import UserMixin, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -17,6 +18,7 @@ from kb import is_editor, is_editor_password
 from . import bp
 
 log = logging.getLogger(__name__)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
+    if _CONTROL.search(request.args.get("next", "")):  # CR/LF would end up in the Location header
+        abort(400)
     form = SignInForm()
     if form.validate_on_submit():
         if is_editor_password(_engine(), form.name.data, form.password.data):
@@ -91,4 +95,4 @@ def editor_context():
     """The sign-out form (with its CSRF token) for the editors' page header."""
     if request.blueprint != "editor":
         return {}
-    return {"sign_out_form": SignOutForm()}
+    return {"sign_out_form": SignOutForm(formdata=None)}  # never reads the request (a 413 page renders this too)

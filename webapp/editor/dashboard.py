@@ -15,6 +15,8 @@ from .figures import FIGURES, Source
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+# A text cell starting with one of these is a formula to a spreadsheet (OWASP: CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A chart is an image: its own inline styles only, nothing else (no script, no fetches).
 CHART_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -22,9 +24,15 @@ CHART_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 def period_days() -> int:
     """?days=N (1–366), 30 when not given; 400 when it is not such a number."""
     raw = request.args.get("days", str(DEFAULT_DAYS))
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_DAYS:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3) or not 1 <= int(raw) <= MAX_DAYS:  # ² is a digit too
         abort(400)
     return int(raw)
+
+
+def csv_cell(value):
+    """A cell as exported: text a spreadsheet would run as a formula gets a leading ' (shown as
+    text, as OWASP advises); questions and opinions come from the public."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def _source(days: int) -> Source:
@@ -62,7 +70,7 @@ def figure_csv(name: str):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(figure.columns)
-    writer.writerows(figure.rows(_source(days)))
+    writer.writerows([csv_cell(cell) for cell in row] for row in figure.rows(_source(days)))
     response = current_app.response_class("\ufeff" + out.getvalue(), mimetype="text/csv")  # BOM: Excel reads UTF-8
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{days}days.csv"'
     return response

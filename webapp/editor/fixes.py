@@ -17,6 +17,7 @@ from .rebuilds import start_publication
 
 CANDIDATES = 5
 REFRESH_SECONDS = 3
+MAX_EDIT_ID = 2**31 - 1  # edits.id is an Integer: 32 bits in PostgreSQL
 
 
 class FixForm(FlaskForm):
@@ -56,7 +57,8 @@ def fix():
 @bp.get("/edits/<int:edit_id>")
 def edit(edit_id: int):
     """One edit: still rebuilding (the page reloads itself), or what changed."""
-    found = get_edit(_engine(), edit_id)
+    # a number past the id column's range is no edit (404), not an overflow in the database driver
+    found = get_edit(_engine(), edit_id) if edit_id <= MAX_EDIT_ID else None
     if found is None:
         abort(404)
     kb = knowledge_base()

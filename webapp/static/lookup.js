@@ -122,6 +122,9 @@
     return node;
   }
 
+  // A link only to a web page, mail or phone: a browser ignores controls and spaces in a scheme
+  // (" JaVaScRiPt:", "java\tscript:"), so they are dropped before the scheme is read.
+  const safeUrl = (url) => (typeof url === "string" && /^(https?|mailto|tel):/i.test(url.replace(/[\0- \x7f-\x9f\s]+/g, "")) ? url.trim() : null);
   const entryHref = (id) => "/entries/" + encodeURIComponent(id).replace(/%2F/g, "/");
 
   function resultItem(r) {
@@ -142,9 +145,10 @@
     const answer = element("div", "result-answer");
     r.answer_segments.forEach((paragraph) => answer.append(segments(paragraph, element("p"))));
     const source = element("p", "source", "出典：" + r.citation + " ");
-    if (r.source.url) {
+    const url = safeUrl(r.source.url);
+    if (url) {
       const page = element("a", "", "公表ページ");
-      page.href = r.source.url;
+      page.href = url;
       page.rel = "noopener";
       source.append(page);
     }
@@ -185,7 +189,8 @@
     if (c.department && !(c.lines || []).length) row("担当", c.department);
     if (c.phone) row("電話", c.phone, "tel:" + c.phone.replace(/-/g, ""));
     if (c.hours) row("受付時間", c.hours);
-    if (c.url) row("ページ", c.url, c.url);
+    const page = safeUrl(c.url);
+    if (page) row("ページ", page, page);
     section.append(list);
     return [section];
   }

@@ -177,6 +177,9 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
   // A name such as 保健福祉局保険医療部保険企画課 may wrap only between its units.
   const name = (text) => el("span", { class: "nw", lang: "ja" }, ...text.split(/(?<=[都道府県市区町村局部課室係])/).flatMap((part) => [part, el("wbr")]));
 
+  // A link only to a web page, mail or phone: a browser ignores controls and spaces in a scheme (java\tscript:).
+  const safeUrl = (url) => (typeof url === "string" && /^(https?|mailto|tel):/i.test(url.replace(/[\0- \x7f-\x9f\s]+/g, "")) ? url.trim() : null);
+
   let counter = 0;
   // Long published opinions make unwieldy buttons: show an editor's heading, else their opening.
   const short = (text) => { const line = text.split("\n")[0]; return line.length > 60 ? line.slice(0, 60) + "…" : line; };
@@ -358,7 +361,8 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
       feedback.append(el("button", { type: "button", text: t.yes, onclick: () => vote(true) }),
         el("button", { type: "button", text: t.no, onclick: () => vote(false) }));
       const source = el("p", { class: "source", text: t.source + entry.citation + " " });
-      if (entry.source.url) source.append(el("a", { href: entry.source.url, target: "_blank", rel: "noopener", text: t.page }));
+      const page = safeUrl(entry.source.url);
+      if (page) source.append(el("a", { href: page, target: "_blank", rel: "noopener", text: t.page }));
       const plain = el("div", { class: "plain", lang: "ja" }, ...entry.answer.map((p, i) => paragraph(p, best && best.paragraph === i ? best : null)));
       const message = this.say("bot answer", el("span", { class: "who", text: t.bot + "：" }),
         el("p", { class: "label", text: entry.is_overview ? t.overview : t.answerFrom }),
@@ -385,7 +389,8 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
       row(t.office, contact.department && !(contact.lines || []).length ? name(contact.department) : null);
       row(t.phone, contact.phone && link("tel:" + contact.phone.replace(/[^0-9+]/g, ""), contact.phone));
       row(t.hours, contact.hours && el("span", { lang: "ja", text: contact.hours }));
-      row(t.web, contact.url && link(contact.url, contact.url));
+      const page = safeUrl(contact.url);
+      row(t.web, page && link(page, page));
       return el("div", { class: "contact" }, el("p", { class: "label", text: t.contact }),
         ...(contact.lines || []).map((line) => el("p", { lang: "ja", text: line })), list);
     }
