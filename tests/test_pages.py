@@ -52,6 +52,29 @@ def test_widget_demo_embeds_the_widget(app):
     assert "evil.example" not in page  # the Host header is never reflected
 
 
+def test_widget_demo_snippet_uses_the_origin_it_was_served_from(client):
+    """endpoint="" in a pasted snippet loads nothing from a city's page."""
+    page = text_of(client.get("/widget-demo", base_url="http://127.0.0.1:5000"))
+    assert '&lt;script src="http://127.0.0.1:5000/static/widget.js" defer&gt;' in page
+    assert '&lt;kb-faq-widget endpoint="http://127.0.0.1:5000"&gt;' in page
+
+
+def test_entry_pages_speak_to_residents_and_link_phone_numbers(tmp_path):
+    from kb.indexer import build_index
+    from kb.ingest import load_content
+    from webapp import create_app
+
+    (tmp_path / "faq.csv").write_text(
+        'id,question,answer\n1,保険証をなくしたときは,"窓口で再交付します。\n【お問い合わせ】\n国保年金課 電話：06-6489-6137"\n',
+        "utf-8")
+    build_index(load_content([tmp_path / "faq.csv"]), tmp_path / "index")
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "DATABASE_URL": "sqlite://"})
+    response = app.test_client().get("/entries/faq.1")
+    page = response.get_data(as_text=True)
+    assert "職員用" not in page and "ご案内ください" not in page  # residents arrive here from search engines
+    assert '<a href="tel:0664896137">06-6489-6137</a>' in page  # from the answer's 【お問い合わせ】 block
+
+
 def test_widget_demo_snippet_uses_the_public_url(seed_index, tmp_path):
     from webapp import create_app
 

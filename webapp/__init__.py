@@ -18,6 +18,7 @@ from kb.records import Records
 from kb.spool import Spool
 
 from .answercache import AnswerCache
+from .present import tel_links
 from .kbstate import IndexHolder
 from .logmask import install_log_masking
 from .settings import load_settings
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.jinja_env.filters["safe_link"] = safe_link  # every href made from content passes it
+    app.jinja_env.filters["tel_links"] = tel_links
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_log_masking()
 

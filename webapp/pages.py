@@ -9,6 +9,7 @@ from . import present
 from .api import knowledge_base
 from .discovery import faq_page_data, public_url
 from .requests import masked_param, masked_path_value, truncated_text
+from .security import allowed_hosts
 
 bp = Blueprint("pages", __name__)
 
@@ -51,5 +52,10 @@ def _related(kb, entry, limit: int = 5) -> list:
 
 @bp.get("/widget-demo")
 def widget_demo():
-    # The configured public URL, never the Host header (a client chooses that one).
-    return render_template("widget_demo.html", endpoint=current_app.config["PUBLIC_URL"])
+    # The configured public URL, else this request's origin when its Host was checked against
+    # named hosts (webapp/security.py): a snippet with endpoint="" loads nothing on a city page.
+    # An operator answering to any host ("*") gets no reflected Host.
+    endpoint = current_app.config["PUBLIC_URL"]
+    if not endpoint and "*" not in allowed_hosts(current_app.config):
+        endpoint = request.host_url.rstrip("/")
+    return render_template("widget_demo.html", endpoint=endpoint)

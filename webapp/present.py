@@ -1,10 +1,13 @@
 """What entries and answers look like to clients: shared by the API and the pages."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import replace
 from datetime import date
 
 from flask import current_app
+from markupsafe import Markup, escape
 
 from kb import (Answer, Entry, KnowledgeBase, Masked, answer_record, answer_snippet, entry_record, furigana,
                 highlighted, safe_link)
@@ -200,3 +203,18 @@ def _snippet(kb: KnowledgeBase, entry: Entry, marked, parsed) -> list[dict]:
     """The best sentence (chosen with every synonym) marked with the matched words only."""
     text = "".join(part["text"] for part in answer_snippet(kb, entry, parsed))
     return highlighted(kb, text, marked)
+
+
+_PHONE_IN_LINE = re.compile(r"[0-9０-９]{2,5}[-－‐ー][0-9０-９]{1,4}[-－‐ー][0-9０-９]{3,4}")
+
+
+def tel_links(line: str) -> Markup:
+    """A contact line with its phone numbers as tel: links (the rest escaped as text)."""
+    out, position = [], 0
+    for match in _PHONE_IN_LINE.finditer(line):
+        digits = re.sub(r"[^0-9]", "", unicodedata.normalize("NFKC", match.group()))
+        out += [escape(line[position:match.start()]),
+                Markup('<a href="tel:{}">{}</a>').format(digits, match.group())]
+        position = match.end()
+    out.append(escape(line[position:]))
+    return Markup("").join(out)

@@ -240,3 +240,19 @@ def test_an_answer_without_related_questions_shows_no_stray_number(page, server)
         "return [arguments[0], ...arguments[0].querySelectorAll('*')].flatMap((n) => [...n.childNodes])"
         ".filter((c) => c.nodeType === 3 && /^\\s*\\d+\\s*$/.test(c.textContent)).length;", reply)
     assert stray == 0
+
+
+def test_an_entry_page_fits_a_360px_phone(page, server):
+    """Residents land on entry pages from search engines on phones."""
+    page.set_window_size(360, 800)
+    try:
+        page.get(server.url + "/entries/000_54ca3830d61bfcef.7")
+        WebDriverWait(page, WAIT).until(lambda d: d.find_element(By.CSS_SELECTOR, "button.copy-link").is_displayed())
+        assert page.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+        back = page.find_element(By.CSS_SELECTOR, ".actions a")
+        card = page.find_element(By.CSS_SELECTOR, "article.entry")
+        assert page.execute_script("const a = arguments[0].getBoundingClientRect(), c = arguments[1].getBoundingClientRect();"
+                                   "return a.right <= c.right + 1;", back, card)  # inside its card
+        screenshot(page, "entry-360px")
+    finally:
+        page.set_window_size(1280, 900)

@@ -168,6 +168,12 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
     return node;
   }
 
+  // Phone numbers in a contact line (０６-６４８９-６１３７ too) as tel: links; the rest as text.
+  function telLinks(line) {
+    return line.split(/([0-9０-９]{2,5}[-－‐ー][0-9０-９]{1,4}[-－‐ー][0-9０-９]{3,4})/).map((part, i) => i % 2
+      ? el("a", { href: "tel:" + part.normalize("NFKC").replace(/[^0-9]/g, ""), text: part }) : part);
+  }
+
   // Reading settings live in the resident's browser only.
   const store = {
     get(key) { try { return localStorage.getItem("kb-faq-" + key); } catch (e) { return null; } },
@@ -392,7 +398,7 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
       const page = safeUrl(contact.url);
       row(t.web, page && link(page, page));
       return el("div", { class: "contact" }, el("p", { class: "label", text: t.contact }),
-        ...(contact.lines || []).map((line) => el("p", { lang: "ja", text: line })), list);
+        ...(contact.lines || []).map((line) => el("p", { lang: "ja" }, ...telLinks(line))), list);
     }
 
     chips(questions) {
