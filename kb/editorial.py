@@ -4,7 +4,9 @@ Own tables in the records database; nothing in kb/records.py changes. Passwords 
 only as salted hashes (werkzeug.security: scrypt)."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.engine import Engine
@@ -57,10 +59,19 @@ def set_editor_password(engine: Engine, name: str, password: str) -> bool:
 
 
 def is_editor_password(engine: Engine, name: str, password: str) -> bool:
-    """True when `name` is an editor and `password` is theirs."""
+    """True when `name` is an editor and `password` is theirs. An unknown name costs the same
+    hash as a known one, so the time taken never tells whether an account exists."""
     with engine.connect() as conn:
         stored = conn.execute(select(editors.c.password_hash).where(editors.c.name == name)).scalar()
-    return stored is not None and check_password_hash(stored, password)
+    matches = check_password_hash(stored or dummy_password_hash(), password)
+    return stored is not None and matches
+
+
+@lru_cache(maxsize=1)
+def dummy_password_hash() -> str:
+    """A hash of a random password, made as every account's is (same method and cost), checked
+    for names that have no account. Made once per process: the web app makes it at start."""
+    return generate_password_hash(secrets.token_urlsafe(32))
 
 
 def is_editor(engine: Engine, name: str) -> bool:

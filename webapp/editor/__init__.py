@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
 
 from kb import create_editorial_tables
+from kb.editorial import dummy_password_hash
 
 log = logging.getLogger(__name__)
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -50,6 +51,7 @@ def init_editor(app: Flask) -> None:
     except SQLAlchemyError as error:  # residents are still served; editors cannot sign in until it is back
         log.warning("database unavailable, editors' tables not created: %s", type(error).__name__)
     app.extensions["kb_records"].engine.dispose()
+    dummy_password_hash()  # made now (in gunicorn's master), not during someone's first sign-in
     app.register_blueprint(bp)
     # This app's limiter wraps this app's sign-in view (the blueprint is shared by every app).
     limit = app.extensions["limiter"].limit(lambda: current_app.config["EDITOR_SIGNIN_LIMIT"], methods=["POST"])
