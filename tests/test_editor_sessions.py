@@ -95,3 +95,19 @@ def test_unknown_accounts_cost_the_same_password_hash(app, monkeypatch):
     assert len(checked) == 2 and checked[0] == checked[1]
     assert not editorial.is_editor_password(app.extensions["kb_records"].engine, "nobody", PASSWORD)
     assert len(checked) == 3 and checked[2] == checked[0]
+
+
+# 2. Limits
+
+def test_sign_in_limit_is_divided_between_workers(tmp_path):
+    from webapp.security import share_limits_between
+
+    share_limits_between(2)  # as gunicorn's post_fork hook does with 2 workers
+    try:
+        application = editor_app(tmp_path, EDITOR_SIGNIN_LIMIT="5 per minute")
+        client = application.test_client()
+        statuses = [sign_in(client, "suzuki", f"guess number {n}").status_code for n in range(3)]
+    finally:
+        share_limits_between(1)
+    application.extensions["kb_records"].dispose()
+    assert statuses == [401, 401, 429]  # 2 here and 2 in the other worker: never more than 5 in all

@@ -18,6 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from kb import create_editorial_tables
 from kb.editorial import dummy_password_hash
 
+from ..security import worker_share
+
 log = logging.getLogger(__name__)
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 csrf = CSRFProtect()
@@ -54,7 +56,10 @@ def init_editor(app: Flask) -> None:
     dummy_password_hash()  # made now (in gunicorn's master), not during someone's first sign-in
     app.register_blueprint(bp)
     # This app's limiter wraps this app's sign-in view (the blueprint is shared by every app).
-    limit = app.extensions["limiter"].limit(lambda: current_app.config["EDITOR_SIGNIN_LIMIT"], methods=["POST"])
+    # Counted in each worker's memory, it is divided between the workers as every limit is.
+    storage = app.config["RATE_LIMIT_STORAGE"]
+    limit = app.extensions["limiter"].limit(lambda: worker_share(current_app.config["EDITOR_SIGNIN_LIMIT"], storage),
+                                            methods=["POST"])
     app.view_functions["editor.sign_in"] = limit(auth.sign_in)
 
 
