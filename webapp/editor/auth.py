@@ -12,11 +12,14 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from kb import is_editor, is_editor_password
+from kb import is_editor
+from kb.editorial import SignIn, sign_in_editor
 
 from . import bp
 
 log = logging.getLogger(__name__)
+HELD_MESSAGE = ("この編集者名はサインインの失敗が続いたため、しばらくサインインできません。"
+                "時間をおいてもう一度お試しください。")
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,15 @@ def _safe_next(target: str | None) -> str:
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
-        if is_editor_password(_engine(), form.name.data, form.password.data):
+        outcome = sign_in_editor(_engine(), form.name.data, form.password.data)
+        if outcome is SignIn.OK:
             login_user(Editor(form.name.data))
             log.info("editor signed in")
             return redirect(_safe_next(request.args.get("next")))
+        if outcome is SignIn.HELD:  # said the same way whether the account exists or not
+            log.warning("editor sign-in held back after repeated failures")
+            flash(HELD_MESSAGE, "error")
+            return render_template("editor/sign_in.html", form=form), 429
         flash("編集者名またはパスワードが違います。", "error")
         return render_template("editor/sign_in.html", form=form), 401
     return render_template("editor/sign_in.html", form=form)
