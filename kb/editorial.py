@@ -2,10 +2,11 @@
 
 Own tables in the records database; nothing in kb/records.py changes. Passwords are stored
 only as salted hashes (werkzeug.security: scrypt). Sign-in attempts are counted per account
-name in the database, so a hold after repeated failures applies in every worker and on every
-node sharing it."""
+name, and sessions are kept, in the database, so a hold after repeated failures and the end of
+a session apply in every worker and on every node sharing it."""
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import datetime, timedelta, timezone
 from enum import Enum
@@ -48,12 +49,23 @@ sign_in_attempts = Table(
     Column("held_until", DateTime(timezone=True)),
     Column("last_attempt_at", DateTime(timezone=True), nullable=False, index=True),
 )
+# Signed-in sessions: the cookie holds a random id, the database only its SHA-256. Deleting
+# the row ends the session wherever the cookie has been copied to.
+sessions = Table(
+    "editor_sessions", metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("editor", String(80), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),  # however busy it is
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+)
 MIN_PASSWORD_CHARS = 10
 ATTEMPTS_BEFORE_HOLD = 5  # failed sign-ins to one name within ATTEMPT_WINDOW …
 ATTEMPT_WINDOW = timedelta(minutes=15)
 FIRST_HOLD = timedelta(minutes=1)  # … hold it back this long, then 2, 4, 8 … minutes
 LONGEST_HOLD = timedelta(hours=1)
 FORGET_ATTEMPTS = timedelta(days=1)  # a name not tried for a day starts afresh (its row is deleted)
+SEEN_EVERY = timedelta(minutes=1)  # a session's last use is written at most this often
 # An edit still "building" after this was cut off: the process rebuilding it died (a
 # worker killed or restarted) and nobody will record how it ended. A rebuild takes
 # seconds at 1,800 entries and minutes at 100,000.
@@ -94,7 +106,66 @@ def set_editor_password(engine: Engine, name: str, password: str) -> bool:
         else:
             conn.execute(editors.insert(), {**row, "name": name})
         conn.execute(delete(sign_in_attempts).where(sign_in_attempts.c.name == name))  # a new password lifts a hold
+        conn.execute(delete(sessions).where(sessions.c.editor == name))  # and signs out every copy of every cookie
     return not exists
+
+
+def remove_editor(engine: Engine, name: str) -> bool:
+    """Delete editor `name` and end their sessions; False when there is no such account. The
+    edit log keeps their name."""
+    with engine.begin() as conn:
+        removed = conn.execute(delete(editors).where(editors.c.name == name)).rowcount
+        conn.execute(delete(sessions).where(sessions.c.editor == name))
+        conn.execute(delete(sign_in_attempts).where(sign_in_attempts.c.name == name))
+    return removed > 0
+
+
+def start_session(engine: Engine, name: str, lifetime: timedelta, now: datetime | None = None) -> str:
+    """A new session for editor `name`, ending after `lifetime` at the latest; returns its id
+    (for the cookie: the database keeps only its hash). Sessions already over are deleted."""
+    now = now or _now()
+    session_id = secrets.token_urlsafe(32)
+    with engine.begin() as conn:
+        conn.execute(delete(sessions).where(sessions.c.expires_at < now))
+        conn.execute(sessions.insert(), dict(id_hash=_hash(session_id), editor=name, created_at=now,
+                                             expires_at=now + lifetime, last_seen_at=now))
+    return session_id
+
+
+def session_editor(engine: Engine, session_id: str, idle: timedelta, now: datetime | None = None) -> str | None:
+    """The editor whose session this is, noting that it is in use; None when it was ended,
+    its account removed, it is past its lifetime, or unused for `idle` or longer."""
+    now = now or _now()
+    query = (select(sessions.c.editor, sessions.c.expires_at, sessions.c.last_seen_at)
+             .join(editors, editors.c.name == sessions.c.editor)
+             .where(sessions.c.id_hash == _hash(session_id)))
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        return None
+    if now >= _aware(row.expires_at) or now - _aware(row.last_seen_at) >= idle:
+        end_session(engine, session_id)
+        return None
+    if now - _aware(row.last_seen_at) >= SEEN_EVERY:  # not a write on every page
+        with engine.begin() as conn:
+            conn.execute(update(sessions).where(sessions.c.id_hash == _hash(session_id)).values(last_seen_at=now))
+    return row.editor
+
+
+def end_session(engine: Engine, session_id: str) -> None:
+    """End one session (signing out)."""
+    with engine.begin() as conn:
+        conn.execute(delete(sessions).where(sessions.c.id_hash == _hash(session_id)))
+
+
+def end_sessions(engine: Engine, name: str) -> int:
+    """End every session of editor `name`; returns how many there were."""
+    with engine.begin() as conn:
+        return conn.execute(delete(sessions).where(sessions.c.editor == name)).rowcount
+
+
+def _hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
 def is_editor_password(engine: Engine, name: str, password: str) -> bool:

@@ -191,3 +191,90 @@ def test_attempts_at_the_same_moment_are_all_counted(tmp_path, database):
         outcomes = list(pool.map(lambda n: sign_in_editor(records.engine, "suzuki", f"guess {n}"), range(24)))
     records.dispose()
     assert outcomes.count(SignIn.REFUSED) == 5 and outcomes.count(SignIn.HELD) == 19
+
+
+# 3. Sessions can be ended
+
+def test_a_copied_cookie_stops_working_after_sign_out(app):
+    client = app.test_client()
+    sign_in(client)
+    thief = copy_session(app, client)
+    assert signed_in(thief)
+    sign_out(client)
+    assert not signed_in(client) and not signed_in(thief)
+
+
+def test_signing_out_ends_only_that_session(app):
+    office, home = app.test_client(), app.test_client()
+    sign_in(office)
+    sign_in(home)
+    sign_out(office)
+    assert not signed_in(office) and signed_in(home)
+
+
+def test_a_password_change_ends_every_session(app):
+    client = app.test_client()
+    sign_in(client)
+    thief = copy_session(app, client)
+    set_editor_password(app.extensions["kb_records"].engine, "suzuki", "a brand new password")
+    assert not signed_in(client) and not signed_in(thief)
+    assert sign_in(client, password="a brand new password").status_code == 302 and signed_in(client)
+
+
+def test_an_idle_session_ends(app, clock):
+    client = app.test_client()
+    sign_in(client)
+    for _ in range(3):  # in use: a page every 29 minutes keeps it
+        clock.advance(minutes=29)
+        assert signed_in(client)
+    clock.advance(minutes=31)  # left alone past KB_EDITOR_IDLE_MINUTES (30)
+    assert not signed_in(client)
+
+
+def test_the_idle_timeout_is_a_setting(tmp_path, clock):
+    application = editor_app(tmp_path, EDITOR_IDLE_MINUTES="5")
+    client = application.test_client()
+    sign_in(client)
+    clock.advance(minutes=4)
+    assert signed_in(client)
+    clock.advance(minutes=6)
+    assert not signed_in(client)
+    application.extensions["kb_records"].dispose()
+
+
+def test_a_session_in_use_still_ends_after_twelve_hours(app, clock):
+    client = app.test_client()
+    sign_in(client)
+    for _ in range(35):  # a page every 20 minutes, up to 11 h 40 min
+        clock.advance(minutes=20)
+        assert signed_in(client)
+    clock.advance(minutes=25)
+    assert not signed_in(client)
+
+
+def test_the_new_tables_are_added_to_an_existing_database(tmp_path):
+    """A database made by the previous release (editors and edits only) keeps working."""
+    from kb.records import Records
+
+    url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+    old = MetaData()
+    Table("editors", old, Column("name", String(80), primary_key=True),
+          Column("password_hash", String(255), nullable=False),
+          Column("created_at", DateTime(timezone=True), nullable=False))
+    Table("edits", old, Column("id", Integer, primary_key=True), Column("created_at", DateTime(timezone=True)),
+          Column("editor", String(80)), Column("action", String(40)), Column("entry_id", String(200)),
+          Column("detail", Text), Column("status", String(16)), Column("message", Text),
+          Column("index_version", String(80)))
+    records = Records(url)
+    old.create_all(records.engine)
+    records.dispose()
+
+    application = editor_app(tmp_path, DATABASE_URL=url)
+    tables = set(inspect(application.extensions["kb_records"].engine).get_table_names())
+    assert tables >= {"editors", "edits", "editor_sessions", "editor_sign_in_attempts"}
+    client = application.test_client()
+    sign_in(client)
+    thief = copy_session(application, client)
+    sign_out(client)
+    assert not signed_in(thief)
+    application.extensions["kb_records"].dispose()
