@@ -278,3 +278,17 @@ def test_the_new_tables_are_added_to_an_existing_database(tmp_path):
     sign_out(client)
     assert not signed_in(thief)
     application.extensions["kb_records"].dispose()
+
+
+# 4. kb editor remove
+
+def test_kb_editor_remove_deletes_the_account_and_ends_its_sessions(app):
+    url = str(app.extensions["kb_records"].engine.url)
+    client = app.test_client()
+    sign_in(client)
+    result = CliRunner().invoke(main, ["editor", "remove", "suzuki", "--database", url])
+    assert result.exit_code == 0 and "removed editor suzuki" in result.output
+    assert not signed_in(client)
+    assert sign_in(client).status_code == 401 and not signed_in(client)
+    again = CliRunner().invoke(main, ["editor", "remove", "suzuki", "--database", url])
+    assert again.exit_code == 1 and "no editor named suzuki" in again.output
