@@ -37,12 +37,14 @@ edits = Table(
     Column("message", Text),  # why it failed (our own sentence, never a resident's text)
     Column("index_version", String(80)),
 )
+# The tables below came later, as new tables (never new columns): create_all adds them to a
+# database made before them.
 # Sign-in attempts per name typed, whether or not an account has it (an unknown name is held
-# back the same way, so a hold never tells that an account exists). Added after the tables
-# above: metadata.create_all adds it to a database made before it.
+# back the same way, so a hold never tells that an account exists). Kept as the name's SHA-256:
+# what is typed there may be a password put in the wrong field.
 sign_in_attempts = Table(
     "editor_sign_in_attempts", metadata,
-    Column("name", String(80), primary_key=True),
+    Column("name_hash", String(64), primary_key=True),
     Column("attempts", Integer, nullable=False),  # in the window; counted before the password is checked
     Column("window_start", DateTime(timezone=True), nullable=False),
     Column("holds", Integer, nullable=False),  # holds since the last sign-in: each twice as long as the one before
@@ -105,8 +107,9 @@ def set_editor_password(engine: Engine, name: str, password: str) -> bool:
             conn.execute(editors.update().where(editors.c.name == name).values(password_hash=row["password_hash"]))
         else:
             conn.execute(editors.insert(), {**row, "name": name})
-        conn.execute(delete(sign_in_attempts).where(sign_in_attempts.c.name == name))  # a new password lifts a hold
-        conn.execute(delete(sessions).where(sessions.c.editor == name))  # and signs out every copy of every cookie
+        # A new password lifts a hold, and signs out every copy of every cookie.
+        conn.execute(delete(sign_in_attempts).where(sign_in_attempts.c.name_hash == _hash(name)))
+        conn.execute(delete(sessions).where(sessions.c.editor == name))
     return not exists
 
 
@@ -116,7 +119,7 @@ def remove_editor(engine: Engine, name: str) -> bool:
     with engine.begin() as conn:
         removed = conn.execute(delete(editors).where(editors.c.name == name)).rowcount
         conn.execute(delete(sessions).where(sessions.c.editor == name))
-        conn.execute(delete(sign_in_attempts).where(sign_in_attempts.c.name == name))
+        conn.execute(delete(sign_in_attempts).where(sign_in_attempts.c.name_hash == _hash(name)))
     return removed > 0
 
 
@@ -164,8 +167,9 @@ def end_sessions(engine: Engine, name: str) -> int:
         return conn.execute(delete(sessions).where(sessions.c.editor == name)).rowcount
 
 
-def _hash(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
+def _hash(text: str) -> str:
+    """What the database keeps of a session id or of a name typed at sign-in."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def is_editor_password(engine: Engine, name: str, password: str) -> bool:
@@ -194,7 +198,7 @@ def sign_in_editor(engine: Engine, name: str, password: str, now: datetime | Non
     if not is_editor_password(engine, name, password):
         return SignIn.REFUSED
     with engine.begin() as conn:
-        conn.execute(delete(sign_in_attempts).where(sign_in_attempts.c.name == name))
+        conn.execute(delete(sign_in_attempts).where(sign_in_attempts.c.name_hash == _hash(name)))
     return SignIn.OK
 
 
@@ -204,19 +208,19 @@ def _count_attempt(engine: Engine, name: str, now: datetime) -> bool:
     Counted before the password is checked, so attempts made at the same moment from many
     addresses cannot all get through before the failures are written; each worker counts
     with the name's row locked (its first statement is an UPDATE)."""
-    table = sign_in_attempts
+    table, key = sign_in_attempts, _hash(name)
     try:
         with engine.begin() as conn:
             conn.execute(delete(table).where(table.c.last_attempt_at < now - FORGET_ATTEMPTS,
                                              or_(table.c.held_until.is_(None), table.c.held_until < now)))
-            if conn.execute(select(table.c.name).where(table.c.name == name)).first() is None:
-                conn.execute(table.insert(), dict(name=name, attempts=0, window_start=now, holds=0,
+            if conn.execute(select(table.c.name_hash).where(table.c.name_hash == key)).first() is None:
+                conn.execute(table.insert(), dict(name_hash=key, attempts=0, window_start=now, holds=0,
                                                   held_until=None, last_attempt_at=now))
     except IntegrityError:  # another worker added the row first
         pass
     with engine.begin() as conn:
-        conn.execute(update(table).where(table.c.name == name).values(last_attempt_at=now))  # locks the row
-        row = conn.execute(select(table).where(table.c.name == name)).one()
+        conn.execute(update(table).where(table.c.name_hash == key).values(last_attempt_at=now))  # locks the row
+        row = conn.execute(select(table).where(table.c.name_hash == key)).one()
         held_until = _aware(row.held_until)
         if held_until is not None and now < held_until:
             return False
@@ -226,7 +230,7 @@ def _count_attempt(engine: Engine, name: str, now: datetime) -> bool:
         if attempts >= ATTEMPTS_BEFORE_HOLD:  # held from now, unless this very attempt succeeds
             hold = min(FIRST_HOLD * 2 ** min(row.holds, 10), LONGEST_HOLD)
             values = dict(attempts=0, window_start=now, holds=row.holds + 1, held_until=now + hold)
-        conn.execute(update(table).where(table.c.name == name).values(**values))
+        conn.execute(update(table).where(table.c.name_hash == key).values(**values))
     return True
 
 
