@@ -41,6 +41,24 @@ def clock(monkeypatch):
     return fake
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, tmp_path):
+    """The records database with the editors' tables, empty but for editor suzuki."""
+    from kb import create_editorial_tables
+    from kb.records import Records
+
+    if request.param == "postgresql" and not POSTGRES:
+        pytest.skip("KB_TEST_POSTGRES_URL not set (the CI script starts a PostgreSQL and sets it)")
+    records = Records(POSTGRES if request.param == "postgresql" else f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    create_editorial_tables(records.engine)
+    with records.engine.begin() as conn:  # each test starts empty
+        for table in reversed(editorial.metadata.sorted_tables):
+            conn.execute(table.delete())
+    set_editor_password(records.engine, "suzuki", PASSWORD)
+    yield records.engine
+    records.dispose()
+
+
 def from_address(app, address: str):
     """A browser of its own at `address` (another machine: the per-address limit does not apply)."""
     client = app.test_client()
@@ -170,26 +188,14 @@ def test_a_hold_applies_on_every_node_sharing_the_database(tmp_path, clock):
         application.extensions["kb_records"].dispose()
 
 
-@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_attempts_at_the_same_moment_are_all_counted(tmp_path, database):
+def test_attempts_at_the_same_moment_are_all_counted(engine):
     """Workers counting at once: only the first 5 attempts are checked, the rest are held."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from kb import create_editorial_tables
     from kb.editorial import SignIn, sign_in_editor
-    from kb.records import Records
 
-    if database == "postgresql" and not POSTGRES:
-        pytest.skip("KB_TEST_POSTGRES_URL not set (the CI script starts a PostgreSQL and sets it)")
-    records = Records(POSTGRES if database == "postgresql" else f"sqlite:///{tmp_path / 'kb.sqlite3'}")
-    create_editorial_tables(records.engine)
-    with records.engine.begin() as conn:  # each test starts empty
-        for table in reversed(editorial.metadata.sorted_tables):
-            conn.execute(table.delete())
-    set_editor_password(records.engine, "suzuki", PASSWORD)
     with ThreadPoolExecutor(8) as pool:
-        outcomes = list(pool.map(lambda n: sign_in_editor(records.engine, "suzuki", f"guess {n}"), range(24)))
-    records.dispose()
+        outcomes = list(pool.map(lambda n: sign_in_editor(engine, "suzuki", f"guess {n}"), range(24)))
     assert outcomes.count(SignIn.REFUSED) == 5 and outcomes.count(SignIn.HELD) == 19
 
 
@@ -250,6 +256,24 @@ def test_a_session_in_use_still_ends_after_twelve_hours(app, clock):
         assert signed_in(client)
     clock.advance(minutes=25)
     assert not signed_in(client)
+
+
+def test_sessions_end_as_they_should_on_either_database(engine):
+    from kb.editorial import end_session, remove_editor, session_editor, start_session
+
+    now, idle, lifetime = datetime.now(timezone.utc), timedelta(minutes=30), timedelta(hours=12)
+    first, second = (start_session(engine, "suzuki", lifetime, now) for _ in range(2))
+    assert session_editor(engine, first, idle, now + timedelta(minutes=29)) == "suzuki"
+    assert session_editor(engine, first, idle, now + timedelta(minutes=58)) == "suzuki"  # in use
+    assert session_editor(engine, second, idle, now + timedelta(minutes=58)) is None  # idle
+    assert session_editor(engine, second, idle, now) is None  # ended for good, not just late
+    end_session(engine, first)
+    assert session_editor(engine, first, idle, now) is None
+    third = start_session(engine, "suzuki", lifetime, now)
+    assert session_editor(engine, third, idle, now + lifetime) is None  # too old
+    fourth = start_session(engine, "suzuki", lifetime, now)
+    assert remove_editor(engine, "suzuki") and not remove_editor(engine, "suzuki")
+    assert session_editor(engine, fourth, idle, now) is None
 
 
 def test_the_new_tables_are_added_to_an_existing_database(tmp_path):
