@@ -4,8 +4,9 @@ Never imports Flask; the web app uses only the names below."""
 from .answer import Answer, SentenceMark, ask, is_greeting
 from .config import SETTINGS, setting
 from .curation import Publication, publish_alternate
-from .editorial import (create_editorial_tables, finish_edit, get_edit, is_editor, is_editor_password, recent_edits,
-                        record_edit, set_editor_password)
+from .editorial import (SignIn, create_editorial_tables, dummy_password_hash, end_session, end_sessions, finish_edit,
+                        get_edit, is_editor, is_editor_password, recent_edits, record_edit, remove_editor,
+                        session_editor, set_editor_password, sign_in_editor, start_session)
 from .encoder import Encoder, semantic_status, shared_encoder
 from .furigana import furigana
 from .errors import ContentError, IndexCorrupt, IndexNotFound, KBError
@@ -39,6 +40,9 @@ __all__ = [
     "Publication", "publish_alternate",
     "create_editorial_tables", "finish_edit", "get_edit", "is_editor", "is_editor_password", "recent_edits",
     "record_edit", "set_editor_password",
+    # editors' sign-in and sessions (issue 18)
+    "SignIn", "dummy_password_hash", "end_session", "end_sessions", "remove_editor", "session_editor",
+    "sign_in_editor", "start_session",
     "Gap", "group_unanswered",
     "Period", "daily_outcomes", "last_days", "most_asked_entries", "most_unhelpful_entries", "unanswered_questions",
 ]

@@ -13,7 +13,7 @@ from .answer import ask as answer_question
 from .changes import compare_with_index
 from .encoder import choose_semantic, semantic_status, shared_encoder
 from .errors import KBError
-from .editorial import create_editorial_tables, set_editor_password
+from .editorial import create_editorial_tables, remove_editor, set_editor_password
 from .evaluate import evaluate, read_queries
 from .gaps import group_unanswered
 from .indexer import build_index
@@ -220,7 +220,26 @@ def editor_add(name: str, database: str | None, password: str) -> None:
         raise KBError(f"cannot write to {records.url.split('@')[-1]}: {type(error).__name__}") from None
     finally:
         records.dispose()
-    click.echo(f"{'added editor' if created else 'new password for'} {name}")
+    click.echo(f"{'added editor' if created else 'new password for'} {name}"
+               + ("" if created else " (signed out everywhere)"))
+
+
+@editor.command("remove")
+@click.argument("name")
+@DATABASE_OPTION
+def editor_remove(name: str, database: str | None) -> None:
+    """Remove editor NAME and end their sessions at once (the edit log keeps the name)."""
+    records = Records(database or config.setting("DATABASE_URL"))
+    try:
+        create_editorial_tables(records.engine)
+        removed = remove_editor(records.engine, name)
+    except SQLAlchemyError as error:
+        raise KBError(f"cannot write to {records.url.split('@')[-1]}: {type(error).__name__}") from None
+    finally:
+        records.dispose()
+    if not removed:
+        raise KBError(f"no editor named {name}")
+    click.echo(f"removed editor {name} (signed out everywhere)")
 
 
 @main.command("eval")

@@ -93,6 +93,10 @@ SETTINGS = (
     Setting("EDITOR_COOKIE_SECURE", "1", "0 = send the editors' session cookie over plain http too "
             "(local development only; behind TLS keep 1)", _flag),
     Setting("EDITOR_SIGNIN_LIMIT", "5 per minute", "sign-in attempts allowed per client (Flask-Limiter syntax)"),
+    Setting("EDITOR_IDLE_MINUTES", "30", "an editor's session ends after this many minutes without a request",
+            positive_int),
+    Setting("EDITOR_SESSION_HOURS", "12", "an editor's session ends this many hours after signing in, "
+            "however busy", positive_int),
     Setting("PROXY_COUNT", "0", "reverse proxies in front of the app whose X-Forwarded-For to trust "
             "(rate limits then count the resident's address, not the proxy's)", int),
 )

@@ -1,13 +1,16 @@
 """The editors' area (/editor/…): sign-in, dashboard, unanswered questions and the one-step fix.
 
 Only these pages use a session: its cookie is scoped to /editor/ (Secure, HttpOnly,
-SameSite=Strict), so residents' pages and the API stay cookie-free. Every POST here needs
-a CSRF token (Flask-WTF); sign-in attempts are rate-limited (Flask-Limiter)."""
+SameSite=Strict), so residents' pages and the API stay cookie-free. The cookie holds a session
+id the database must still know on every request (webapp/editor/auth.py). Every POST here needs
+a CSRF token (Flask-WTF); sign-in attempts are rate-limited per client address (Flask-Limiter)
+and held back per account name after repeated failures (kb.editorial)."""
 from __future__ import annotations
 
 import logging
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
@@ -15,7 +18,9 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
 
-from kb import create_editorial_tables
+from kb import create_editorial_tables, dummy_password_hash
+
+from ..security import worker_share
 
 log = logging.getLogger(__name__)
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -37,6 +42,8 @@ def init_editor(app: Flask) -> None:
         SESSION_COOKIE_SECURE=app.config["EDITOR_COOKIE_SECURE"],
         WTF_CSRF_CHECK_DEFAULT=False,  # checked for /editor/ only: the public JSON API has no session
         WTF_CSRF_SSL_STRICT=app.config["EDITOR_COOKIE_SECURE"],
+        # The signed cookie itself is refused after a session's lifetime (Flask's default: 31 days).
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=app.config["EDITOR_SESSION_HOURS"]),
     )
     csrf.init_app(app)
     manager = LoginManager(app)
@@ -50,9 +57,13 @@ def init_editor(app: Flask) -> None:
     except SQLAlchemyError as error:  # residents are still served; editors cannot sign in until it is back
         log.warning("database unavailable, editors' tables not created: %s", type(error).__name__)
     app.extensions["kb_records"].engine.dispose()
+    dummy_password_hash()  # made now (in gunicorn's master), not during someone's first sign-in
     app.register_blueprint(bp)
     # This app's limiter wraps this app's sign-in view (the blueprint is shared by every app).
-    limit = app.extensions["limiter"].limit(lambda: current_app.config["EDITOR_SIGNIN_LIMIT"], methods=["POST"])
+    # Counted in each worker's memory, it is divided between the workers as every limit is.
+    storage = app.config["RATE_LIMIT_STORAGE"]
+    limit = app.extensions["limiter"].limit(lambda: worker_share(current_app.config["EDITOR_SIGNIN_LIMIT"], storage),
+                                            methods=["POST"])
     app.view_functions["editor.sign_in"] = limit(auth.sign_in)
 
 
