@@ -5,7 +5,12 @@ a client that stalls mid-request holds one thread, not the whole worker. The ind
 opened once in the master (preload) and shared copy-on-write by the workers."""
 import os
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Behind a proxy (KB_PROXY_COUNT > 0) only the proxy may connect: a client reaching gunicorn
+# directly could set X-Forwarded-For itself and slip past the per-client limits. KB_BIND
+# overrides (e.g. a load balancer on another host: bind its private address, firewalled).
+_port = os.environ.get("PORT", "8000")
+_behind_proxy = os.environ.get("KB_PROXY_COUNT", "0").strip() not in ("", "0")
+bind = os.environ.get("KB_BIND") or f"{'127.0.0.1' if _behind_proxy else '0.0.0.0'}:{_port}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "webapp.gunicorn_worker.MaskingThreadWorker"  # gthread; its own 400s masked
 threads = int(os.environ.get("WEB_THREADS", "4"))

@@ -58,11 +58,21 @@ def test_pages_have_the_lookup_limit(seed_index, tmp_path):
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
     client = app.test_client()
     assert [client.get("/?q=保険証").status_code for _ in range(3)] == [200, 200, 429]
-    entry = "/entries/000_54ca3830d61bfcef.1"
-    assert [client.get(entry).status_code for _ in range(3)] == [200, 200, 429]
     with client.get("/static/widget.js") as script:
         assert script.status_code == 200
     assert client.get("/readyz").status_code == 200
+    app.extensions["kb_record_queue"].close()
+
+
+def test_every_look_up_draws_on_one_budget_per_client(seed_index, tmp_path):
+    """Five look-up endpoints each with its own counter gave one client five times the limit."""
+    app = create_app({"TESTING": True, "INDEX_DIR": str(seed_index), "RATE_LIMIT_LOOKUP": "6 per minute",
+                      "RATE_LIMIT": "100 per minute", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    client = app.test_client()
+    paths = ["/api/search?q=保険証", "/api/suggest?q=まいな", "/api/topics", "/api/entries/000_54ca3830d61bfcef.1",
+             "/entries/000_54ca3830d61bfcef.1", "/?q=保険証", "/api/topics"]
+    assert [client.get(path).status_code for path in paths] == [200] * 6 + [429]
+    assert client.post("/api/ask", json={"question": "保険証"}).status_code == 200  # questions have their own
     app.extensions["kb_record_queue"].close()
 
 
@@ -143,3 +153,21 @@ def test_expired_rate_limit_counters_are_swept_inline():
     storage._next_sweep = 0.0  # a sweep is due
     storage.incr("kept", 60)
     assert "gone" not in storage.storage and storage.get("kept") == 1
+
+
+@pytest.mark.parametrize("env, bind", [
+    ({}, "0.0.0.0:8000"),
+    ({"PORT": "9000"}, "0.0.0.0:9000"),
+    ({"KB_PROXY_COUNT": "1"}, "127.0.0.1:8000"),  # behind a proxy nobody else may connect
+    ({"KB_PROXY_COUNT": "1", "KB_BIND": "10.0.0.5:8000"}, "10.0.0.5:8000"),
+])
+def test_gunicorn_binds_to_loopback_behind_a_proxy(monkeypatch, env, bind):
+    import runpy
+    from pathlib import Path
+
+    for name in ("PORT", "KB_PROXY_COUNT", "KB_BIND"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    assert settings["bind"] == bind

@@ -115,13 +115,18 @@ def init_security(app: Flask) -> None:
         max_age=600,
     )
     # One limiter per app (tests build many); API and pages are limited per client address.
+    # Questions and feedback: KB_RATE_LIMIT per endpoint. Every look-up (search, suggest,
+    # entries, topics, pages) draws on ONE budget per client, KB_RATE_LIMIT_LOOKUP: five
+    # endpoints once gave a client five times the promised rate.
     storage = app.config["RATE_LIMIT_STORAGE"]
+    unlimited = lambda: request.path.startswith(UNLIMITED_PREFIXES) or request.method == "OPTIONS"  # noqa: E731
     app.extensions["limiter"] = Limiter(
         get_remote_address,
         app=app,
-        default_limits=[lambda: worker_share(app.config["RATE_LIMIT"] if request.endpoint in WRITE_ENDPOINTS
-                                             else app.config["RATE_LIMIT_LOOKUP"], storage)],
-        default_limits_exempt_when=lambda: request.path.startswith(UNLIMITED_PREFIXES) or request.method == "OPTIONS",
+        default_limits=[lambda: worker_share(app.config["RATE_LIMIT"], storage)],
+        default_limits_exempt_when=lambda: unlimited() or request.endpoint not in WRITE_ENDPOINTS,
+        application_limits=[lambda: worker_share(app.config["RATE_LIMIT_LOOKUP"], storage)],
+        application_limits_exempt_when=lambda: unlimited() or request.endpoint in WRITE_ENDPOINTS,
         storage_uri=storage_uri(storage),
         headers_enabled=True,
     )
