@@ -8,7 +8,7 @@ from .editorial import (SignIn, create_editorial_tables, dummy_password_hash, en
                         get_edit, is_editor, is_editor_password, recent_edits, record_edit, remove_editor,
                         session_editor, set_editor_password, sign_in_editor, start_session)
 from .encoder import Encoder, semantic_status, shared_encoder
-from .furigana import furigana
+from .furigana import furigana, furigana_phrases
 from .errors import ContentError, IndexCorrupt, IndexNotFound, KBError
 from .gaps import Gap, group_unanswered
 from .indexer import build_index, current_link_target, current_version_path
@@ -26,7 +26,7 @@ __all__ = [
     "Answer", "SentenceMark", "ask", "is_greeting",
     "SETTINGS", "setting",
     "Encoder", "semantic_status", "shared_encoder",
-    "furigana",
+    "furigana", "furigana_phrases",
     "ContentError", "IndexCorrupt", "IndexNotFound", "KBError",
     "build_index", "current_link_target", "current_version_path",
     "Content", "load_content", "safe_link",

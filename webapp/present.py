@@ -9,7 +9,7 @@ from datetime import date
 from flask import current_app
 from markupsafe import Markup, escape
 
-from kb import (Answer, Entry, KnowledgeBase, Masked, answer_record, answer_snippet, entry_record, furigana,
+from kb import (Answer, Entry, KnowledgeBase, Masked, answer_record, answer_snippet, entry_record, furigana_phrases,
                 highlighted, safe_link)
 
 PER_PAGE = 10
@@ -98,7 +98,8 @@ def entry_view(kb: KnowledgeBase, entry: Entry, ruby: bool = False) -> dict:
     record["stale_notice"] = STALE_NOTICE.format(years=years) if is_stale(entry.source.date, years) else None
     record["contact_info"] = contact_view(kb, entry.source.document_id, entry.contact)
     if ruby:
-        record["answer_ruby"] = [[{"text": text, "ruby": reading} for text, reading in furigana(p)] for p in entry.answer]
+        record["answer_ruby"] = [[{"text": text, "ruby": reading, "phrase": starts}
+                                  for text, reading, starts in furigana_phrases(p)] for p in entry.answer]
     return record
 
 

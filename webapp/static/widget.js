@@ -118,7 +118,7 @@ strong.best { background: #fff1a8; font-weight: bold; }
 .ruby, .on .has-ruby .plain { display: none; }
 .on .has-ruby .ruby { display: block; }
 rt { font-size: .6em; }
-.ruby { word-break: normal; ruby-align: center; }
+.ruby { word-break: keep-all; overflow-wrap: anywhere; ruby-align: center; }
 .source, .dated { font-size: .85em; color: #4a4a4a; }
 .stale, .notice { border-left: 4px solid #b45f06; background: #fff4e5; }
 .stale { padding: .3em .6em; font-size: .9em; }
@@ -198,6 +198,7 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
     let at = 0;
     let strong = null;
     for (const piece of ruby || [{ text }]) {
+      if (piece.phrase) (strong || p).append(el("wbr"));  // with keep-all, lines break between phrases only
       // A piece without a reading may cross the best sentence's edges: cut it there.
       const edges = piece.ruby ? [] : cuts.filter((c) => c > at && c < at + piece.text.length);
       let from = 0;
