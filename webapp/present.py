@@ -98,9 +98,14 @@ def entry_view(kb: KnowledgeBase, entry: Entry, ruby: bool = False) -> dict:
     record["stale_notice"] = STALE_NOTICE.format(years=years) if is_stale(entry.source.date, years) else None
     record["contact_info"] = contact_view(kb, entry.source.document_id, entry.contact)
     if ruby:
-        record["answer_ruby"] = [[{"text": text, "ruby": reading, "phrase": starts}
-                                  for text, reading, starts in furigana_phrases(p)] for p in entry.answer]
+        record["answer_ruby"] = [_ruby_pieces(p) for p in entry.answer]
+        record["text_ruby"] = {field: _ruby_pieces(record[field])
+                               for field in ("heading", "question", "published_text", "stale_notice") if record.get(field)}
     return record
+
+
+def _ruby_pieces(text: str) -> list[dict]:
+    return [{"text": piece, "ruby": reading, "phrase": starts} for piece, reading, starts in furigana_phrases(text)]
 
 
 def answer_view(kb: KnowledgeBase, result: Answer, masked: Masked) -> dict:

@@ -284,3 +284,19 @@ def test_furigana_lines_break_between_phrases_not_inside_words(page, server):
     finally:
         page.execute_script("localStorage.clear()")
         page.set_window_size(1280, 900)
+
+
+def test_furigana_reaches_the_heading_opinion_and_notices(page, server):
+    page.get(server.url + "/widget-demo")
+    page.execute_script("localStorage.clear(); localStorage.setItem('kb-faq-furigana', '1')")
+    try:
+        page.get(server.url + "/widget-demo")
+        reply = ask(page, ANSWERED)
+        WebDriverWait(page, WAIT).until(lambda d: reply.find_elements(By.CSS_SELECTOR, ".q.ruby rt"))
+        for line in ("q", "opinion", "dated"):
+            twin = reply.find_element(By.CSS_SELECTOR, f".{line}.ruby")
+            assert twin.is_displayed() and twin.find_elements(By.CSS_SELECTOR, "rt")
+            assert not reply.find_element(By.CSS_SELECTOR, f".{line}.plain").is_displayed()
+        assert "しかく" in [rt.get_attribute("textContent") for rt in reply.find_elements(By.CSS_SELECTOR, ".q.ruby rt")]
+    finally:
+        page.execute_script("localStorage.clear()")

@@ -277,6 +277,17 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
         const target = message.querySelector(".ruby");
         target.replaceChildren(...entry.answer_ruby.map((pieces, index) =>
           paragraph(entry.answer[index], mark && mark.paragraph === index ? mark : null, pieces)));
+        // Heading, opinion and notices get readings too: a ruby twin beside each plain line.
+        message.querySelectorAll("[data-field]").forEach((line) => {
+          const pieces = (entry.text_ruby || {})[line.dataset.field];
+          if (!pieces || line.nextSibling && line.nextSibling.dataset && line.nextSibling.dataset.twin) return;
+          const twin = paragraph(line.textContent, null, pieces);
+          twin.className = line.className + " ruby";
+          twin.lang = "ja";
+          twin.dataset.twin = "1";
+          line.classList.add("plain");
+          line.after(twin);
+        });
         message.classList.add("has-ruby");
       } catch (error) { /* the plain text stays */ }
     }
@@ -373,12 +384,12 @@ input { flex: 1 1 16em; min-width: 0; font: inherit; padding: .5em; border: 1px 
       const plain = el("div", { class: "plain", lang: "ja" }, ...entry.answer.map((p, i) => paragraph(p, best && best.paragraph === i ? best : null)));
       const message = this.say("bot answer", el("span", { class: "who", text: t.bot + "：" }),
         el("p", { class: "label", text: entry.is_overview ? t.overview : t.answerFrom }),
-        text(entry.heading || entry.question, { class: "q" }),
+        text(entry.heading || entry.question, { class: "q", "data-field": entry.heading ? "heading" : "question" }),
         entry.heading && !entry.is_overview && el("p", { class: "label", text: t.opinion }),
-        entry.heading && !entry.is_overview && text(entry.question, { class: "opinion" }),
+        entry.heading && !entry.is_overview && text(entry.question, { class: "opinion", "data-field": "question" }),
         plain, el("div", { class: "ruby", lang: "ja" }),
-        entry.published_text && text(entry.published_text, { class: "dated" }),
-        entry.stale_notice && text(entry.stale_notice, { class: "stale", role: "note" }),
+        entry.published_text && text(entry.published_text, { class: "dated", "data-field": "published_text" }),
+        entry.stale_notice && text(entry.stale_notice, { class: "stale", role: "note", "data-field": "stale_notice" }),
         source, feedback,
         links.length && el("p", { class: "label", text: t.related }), links.length && this.relatedList(links),
         this.contactBlock(contact || entry.contact_info));
