@@ -17,6 +17,7 @@ A reader resolves `current` once and keeps that version; a failed build leaves
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -91,6 +92,7 @@ def _write_version(content: Content, target: Path, version: str, progress, worke
     lexical = LexicalBuilder()
     total = len(content.entries)
     # entries.json is written as the entries go by: 100k entries' dicts never sit in memory
+    digest = hashlib.sha256()  # of what is served: nodes built from the same content agree on it
     with open(target / "entries.json", "w", encoding="utf-8") as records:
         records.write("[")
         try:
@@ -99,6 +101,7 @@ def _write_version(content: Content, target: Path, version: str, progress, worke
                 lexical.add(analysed)
                 writer.add_document(**document_fields(entry, analysed.whoosh))
                 records.write(("," if count > 1 else "") + analysed.record)
+                digest.update(json.dumps(entry.to_dict(), ensure_ascii=False, sort_keys=True).encode())
                 if progress:
                     progress(count, total)
         except BaseException:
@@ -121,8 +124,18 @@ def _write_version(content: Content, target: Path, version: str, progress, worke
             "synonyms": content.synonyms_text,
             "city": content.city,
             "content_paths": list(content.paths),  # an editor's fix rebuilds from these, not from one folder
+            "content_hash": _content_hash(digest, content),
         },
     )
+
+
+def _content_hash(entries_digest, content: Content) -> str:
+    """sha256 over the entries, documents, synonyms and city settings: equal on two nodes
+    exactly when they serve the same content, whatever their version names."""
+    digest = entries_digest.copy()
+    for part in ([d.to_dict() for d in content.documents], content.synonyms_text, content.city):
+        digest.update(json.dumps(part, ensure_ascii=False, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
 
 
 def _write_json(path: Path, data) -> None:

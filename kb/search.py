@@ -138,6 +138,7 @@ class KnowledgeBase:
             raise IndexCorrupt(_index_dir(path), f"{path.name}: {type(error).__name__}: {error}") from None
         self.version: str = meta["version"]
         self.built_at: str = meta["built_at"]
+        self.content_hash: str | None = meta.get("content_hash")  # None for versions built before it
         self.documents = {d["id"]: Document(**d) for d in meta["documents"]}
         self.rules = parse_synonyms(meta["synonyms"])
         self.readings = with_synonym_words(self._index_readings, self.rules)

@@ -27,4 +27,5 @@ def readyz():
         return jsonify({"status": "not_ready", "message": "索引が読み込めていません。",
                         "rejected_versions": rejected}), 503
     return jsonify({"status": "ready", "index_version": kb.version, "built_at": kb.built_at,
+                    "content_hash": kb.content_hash,
                     "entries": len(kb.entries), "semantic": semantic_status(), "rejected_versions": rejected})
