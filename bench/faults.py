@@ -12,6 +12,7 @@ preloaded index) on 127.0.0.1 and, while client threads send real questions, inj
   kill -9 during feedback  feedback is posted while the workers are SIGKILLed; every post
                         answered stored: true must be in the database afterwards
   rate limit            one client floods /api/ask; the 200s must be the configured limit ±10 %
+  look-up limit         one client floods five look-up endpoints in turn; one budget, ±10 %
 Prints | fault | requests | failed | p99 | result |. Only 127.0.0.1 is contacted and
 every loop stops by time.
 """
@@ -282,6 +283,26 @@ def rate_limit(tmp: Path, index_dir: Path, seconds: float, concurrency: int, ask
                     f"{'within' if within else 'NOT within'} 10 %"), (200, 429)
 
 
+LOOKUP_LIMIT = 120  # per minute, for the look-up flood
+LOOKUPS = ["/api/search?q=%E4%BF%9D%E9%99%BA%E8%A8%BC", "/api/suggest?q=%E3%81%BE%E3%81%84%E3%81%AA", "/api/topics",
+           "/api/entries/000_54ca3830d61bfcef.7", "/entries/000_54ca3830d61bfcef.7"]
+
+
+def lookup_limit(tmp: Path, index_dir: Path, seconds: float, concurrency: int, asked) -> tuple:
+    """One client spreads look-ups over five endpoints: they share one budget per client."""
+    with server(tmp, index_dir, KB_RATE_LIMIT_LOOKUP=f"{LOOKUP_LIMIT} per minute") as url:
+        results = [flood(url, min(seconds, 30) / len(LOOKUPS), concurrency, asked, path=path) for path in LOOKUPS]
+    statuses: dict[int, int] = {}
+    for result in results:
+        for status, count in result["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
+    answered = statuses.get(200, 0)
+    within = abs(answered - LOOKUP_LIMIT) <= LOOKUP_LIMIT * 0.1
+    result = {"requests": sum(statuses.values()), "statuses": statuses, "p99": max(r["p99"] for r in results)}
+    return result, (f"{answered} answered over {len(LOOKUPS)} endpoints, limit {LOOKUP_LIMIT} per minute: "
+                    f"{'within' if within else 'NOT within'} 10 %"), (200, 429)
+
+
 FAULTS = {
     "corrupt new version": corrupt_version,
     "SQLite locked (BEGIN EXCLUSIVE)": sqlite_locked,
@@ -289,6 +310,7 @@ FAULTS = {
     "50 stalled sockets": slow_clients,
     "kill -9 during feedback": killed_during_feedback,
     "rate limit, 2 workers": rate_limit,
+    "look-up limit, 5 endpoints, 2 workers": lookup_limit,
 }
 
 
