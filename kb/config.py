@@ -60,7 +60,7 @@ SETTINGS = (
     Setting("DATABASE_URL", "sqlite:///instance/kb.sqlite3",
             "SQLAlchemy URL of the question/feedback records (the web app's default file)"),
     Setting("SEMANTIC", "on", "semantic signal: off (lexical only), on (the packaged model), e5, use, "
-            "or dir:/path (an ONNX model folder, see README)", parse_semantic),
+            "or dir:/path (an ONNX model folder, see docs/deployment.md)", parse_semantic),
     Setting("RETENTION_DAYS", "90", "days question and feedback records are kept", positive_int),
     Setting("BUILD_WORKERS", "auto", "processes that analyse the entries in `kb build`: a number, or auto "
             "(one per CPU core, at most 4; small contents use fewer)", worker_count),

@@ -2,7 +2,7 @@
 the ranking and the decision were tuned, in residents' own ways of typing (casual and
 spoken forms, dialect endings, kana only, half-width kana, 異体字, a typo, long rambling
 questions, near misses, keywords, garbage, English). Not tuned on, so the bar is the one
-measured with a little margin (README "Search quality, measured"), on the lexical path and
+measured with a little margin (docs/search-quality.md), on the lexical path and
 with the packaged encoder; `python bench/probe.py` prints which questions miss."""
 from __future__ import annotations
 
