@@ -34,7 +34,8 @@ _RUN = re.compile(r"[0-9](?:[\W_]{0,8}[0-9])*")  # digits and what the detector 
 
 def _unmasked_runs(masked: str, least: int) -> list[str]:
     """Runs of `least` or more digit values left in `masked` that are not a date, a year,
-    a time, an amount with its unit, or (under 6 digits) part of a token such as c12884:
+    a time, an amount with its unit, or (under 6 digits) part of a token such as c12884 or a
+    release number such as 27.0.1:
     each one would be a leak."""
     folded = fold(masked).text
     for marker in MARKERS.values():
@@ -45,7 +46,9 @@ def _unmasked_runs(masked: str, least: int) -> list[str]:
         token = digits < 6 and run.group().isdigit() and (
             folded[run.end():run.end() + 1].isascii() and folded[run.end():run.end() + 1].isalpha()
             or run.start() and folded[run.start() - 1].isascii() and folded[run.start() - 1].isalpha())
-        if digits >= least and not dates_only(run.group()) and not UNIT_AFTER.match(folded, run.end()) and not token:
+        version = digits <= 5 and re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{1,2}", run.group())  # gunicorn 27.0.1
+        if (digits >= least and not dates_only(run.group()) and not UNIT_AFTER.match(folded, run.end()) and not token
+                and not version):
             runs.append(run.group())
     return runs
 
@@ -174,6 +177,7 @@ def test_a_failing_mask_withholds_the_log_line(monkeypatch):
 
 @pytest.mark.parametrize("line", [
     "Listening at: http://0.0.0.0:8000 (12345)",
+    "Starting gunicorn 27.0.1",
     "Booting worker with pid: 12345",
     "serving index version 2026-12-03T081949.210422_123456",
     '[27/Nov/2026:18:45:00 +0000] "POST /api/ask" status=200 bytes=2756 time=0.012345s',

@@ -65,6 +65,7 @@ _MONEY_BEFORE = re.compile(r"[¥$€]\s?$")
 _DECIMAL = re.compile(r"\d{1,3}\.\d{1,3}|0\.\d{1,6}")  # 1.5, 123.456, 0.012345 (not 011.211211)
 _IP_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
 _PID_AFTER_ADDRESS = re.compile(r" \(\d{1,7}\)")
+_VERSION = re.compile(r"\d{1,2}\.\d{1,2}\.\d{1,2}")
 _HTTP_VERSION = re.compile(r"\d(?:\.\d)?")
 _POSTCODE = re.compile(r"\d{3}-\d{4}")
 _POSTAL_MARK = re.compile(r"(?:〒|郵便番号|住所|所在地)(?:は|が|:)?\s?$")
@@ -215,6 +216,8 @@ def _harmless(text: str, start: int, end: int, record: bool) -> bool:
         return True
     if _HOUSE_NUMBER.fullmatch(chain) and _ADDRESS_BEFORE.search(before):
         return True
+    if record and _VERSION.fullmatch(chain) and sum(c.isdigit() for c in chain) <= 5:
+        return True  # a release in a log line: gunicorn 27.0.1
     return record and _LOG_KEY.search(before) is not None
 
 
