@@ -123,6 +123,9 @@ def fixture_content(folder: Path) -> Path:
     curated = re.sub(r"\[city\.contact\]\n(?:.+\n)+", "[city.contact]\n" + lines.replace("\\", "\\\\"), curated)
     curated += f'\n[documents."{SEED_ID}".contact]\n{lines}'
     (folder / "curated.toml").write_text(curated, "utf-8")
+    (folder / "gomi.csv").write_text(  # an FAQ row whose answer ends with its own 【お問い合わせ】 block
+        'id,question,answer\n1,粗大ごみの出し方を教えてください,"粗大ごみは事前申込制です。\n'
+        '【お問い合わせ】\n環境部業務課 電話：06-6489-6137"\n', "utf-8")
     return folder
 
 

@@ -300,3 +300,10 @@ def test_furigana_reaches_the_heading_opinion_and_notices(page, server):
         assert "しかく" in [rt.get_attribute("textContent") for rt in reply.find_elements(By.CSS_SELECTOR, ".q.ruby rt")]
     finally:
         page.execute_script("localStorage.clear()")
+
+
+def test_phone_numbers_in_an_answers_contact_block_are_tel_links(page, server):
+    page.get(server.url + "/widget-demo")
+    reply = ask(page, "粗大ごみの出し方を教えてください")
+    link = WebDriverWait(page, WAIT).until(lambda d: reply.find_element(By.CSS_SELECTOR, ".contact p a[href^='tel:']"))
+    assert link.text == "06-6489-6137" and link.get_attribute("href") == "tel:0664896137"
