@@ -1,6 +1,7 @@
 #!/bin/sh
 # Back up what a kb-faq service cannot rebuild: content/, the SQLite records database (questions,
-# feedback, editors' accounts, edit log) and instance/secret_key. Safe while the service runs:
+# feedback, editors' accounts, edit log), and the session key (instance/secret_key, or
+# KB_SECRET_KEY in /etc/kb/kb.env). Safe while the service runs:
 # sqlite3's .backup takes a consistent copy. The index is not backed up: `kb build` remakes it.
 #   usage: kb-backup.sh [APP_FOLDER [BACKUP_ROOT]]     (defaults: /srv/kb/app /var/backups/kb)
 # Needs the sqlite3 command (Debian: apt install sqlite3). Run it from cron or a systemd timer.
@@ -12,5 +13,6 @@ chmod 700 "$dest"
 sqlite3 "$app/instance/kb.sqlite3" ".backup '$dest/kb.sqlite3'"
 sqlite3 "$dest/kb.sqlite3" "PRAGMA integrity_check" | grep -qx ok
 tar -C "$app" -czf "$dest/content.tar.gz" content
-cp -p "$app/instance/secret_key" "$dest/secret_key"
+if [ -f "$app/instance/secret_key" ]; then cp -p "$app/instance/secret_key" "$dest/secret_key"; fi
+if [ -r /etc/kb/kb.env ]; then cp -p /etc/kb/kb.env "$dest/kb.env"; fi
 echo "$dest"
