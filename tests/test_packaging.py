@@ -39,8 +39,8 @@ def test_an_installed_wheel_builds_answers_and_serves(tmp_path):
     assert installed.returncode == 0, installed.stderr
     city = tmp_path / "city"  # the city's own folder: content copied in, no checkout in sight
     shutil.copytree(ROOT / "content", city / "content")
-    env = {**os.environ, "PYTHONPATH": str(target), "KB_INDEX_DIR": str(city / "index"),
-           "KB_DATABASE_URL": f"sqlite:///{city / 'kb.sqlite3'}"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    env.update(PYTHONPATH=str(target), KB_INDEX_DIR=str(city / "index"))
 
     def kb(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-c", "import sys; from kb.cli import main; sys.exit(main())", *args],
@@ -56,6 +56,8 @@ def test_an_installed_wheel_builds_answers_and_serves(tmp_path):
                               "print(create_app().test_client().get('/readyz').status_code)"],
                              cwd=city, env=env, capture_output=True, text=True, timeout=300)
     assert started.stdout.strip().endswith("200"), started.stderr[-2000:]
+    # records and the key in the city's instance/, where `kb editor add` looks too (not in the venv)
+    assert (city / "instance" / "kb.sqlite3").is_file() and (city / "instance" / "secret_key").is_file()
 
 
 def test_the_wheel_holds_every_tracked_file_of_the_packages(tmp_path):

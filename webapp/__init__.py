@@ -32,7 +32,9 @@ class StartupError(RuntimeError):
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: settings, index, database, blueprints. Nothing is opened at import."""
-    app = Flask(__name__, instance_relative_config=True)
+    # instance/ beside where it runs, as the CLI's defaults (kb editor add, kb purge) read it:
+    # Flask's own default for an installed package is <venv>/var/, unwritable for a service user.
+    app = Flask(__name__, instance_relative_config=True, instance_path=str(Path("instance").resolve()))
     test_config = test_config or {}
     settings = load_settings(overrides=test_config)  # settings in test_config are parsed too
     app.config.update({k: v for k, v in test_config.items() if k not in settings})
