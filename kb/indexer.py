@@ -101,7 +101,7 @@ def _write_version(content: Content, target: Path, version: str, progress, worke
                 lexical.add(analysed)
                 writer.add_document(**document_fields(entry, analysed.whoosh))
                 records.write(("," if count > 1 else "") + analysed.record)
-                digest.update(json.dumps(entry.to_dict(), ensure_ascii=False, sort_keys=True).encode())
+                digest.update(analysed.record.encode())  # the served record, already serialised
                 if progress:
                     progress(count, total)
         except BaseException:

@@ -210,9 +210,8 @@ def _served(index_dir):
         knowledge_base.close()
 
 
-def test_a_fix_rebuilds_from_every_content_path_the_index_was_built_from(tmp_path):
-    """Built as the README shows (`--content content --content more/`), a fix once rebuilt
-    from content/ alone and dropped every entry of more/."""
+def _built_from_two_folders(tmp_path):
+    """An index built as the README shows: `kb build --content content --content more/`."""
     import shutil
 
     from kb.indexer import build_index
@@ -223,6 +222,13 @@ def test_a_fix_rebuilds_from_every_content_path_the_index_was_built_from(tmp_pat
     more.mkdir()
     (more / "faq.csv").write_text("id,question,answer\n1,国保の保険料はコンビニで払えますか,払えます。\n", "utf-8")
     build_index(load_content([content, more]), tmp_path / "index")
+    return content, more
+
+
+def test_a_fix_rebuilds_from_every_content_path_the_index_was_built_from(tmp_path):
+    """Built as the README shows (`--content content --content more/`), a fix once rebuilt
+    from content/ alone and dropped every entry of more/."""
+    content, _ = _built_from_two_folders(tmp_path)
     before = _served(tmp_path / "index")
     assert "faq.1" in before
     publication = publish_alternate(content, tmp_path / "index", entry_id("5"), UNANSWERABLE)
@@ -230,16 +236,7 @@ def test_a_fix_rebuilds_from_every_content_path_the_index_was_built_from(tmp_pat
 
 
 def test_a_fix_that_would_lose_served_entries_is_refused(tmp_path):
-    import shutil
-
-    from kb.indexer import build_index
-    from kb.ingest import load_content
-
-    content, more = tmp_path / "content", tmp_path / "more"
-    shutil.copytree(CONTENT, content)
-    more.mkdir()
-    (more / "faq.csv").write_text("id,question,answer\n1,国保の保険料はコンビニで払えますか,払えます。\n", "utf-8")
-    build_index(load_content([content, more]), tmp_path / "index")
+    content, more = _built_from_two_folders(tmp_path)
     (more / "faq.csv").unlink()  # someone removed a document but did not rebuild
     curated = (content / "curated.toml").read_bytes()
     with pytest.raises(ContentError, match="消えるため") as refused:

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from .conftest import entry_id
+from .webapp_helpers import app_over_table
 
 
 def text_of(response) -> str:
@@ -60,15 +61,8 @@ def test_widget_demo_snippet_uses_the_origin_it_was_served_from(client):
 
 
 def test_entry_pages_speak_to_residents_and_link_phone_numbers(tmp_path):
-    from kb.indexer import build_index
-    from kb.ingest import load_content
-    from webapp import create_app
-
-    (tmp_path / "faq.csv").write_text(
-        'id,question,answer\n1,保険証をなくしたときは,"窓口で再交付します。\n【お問い合わせ】\n国保年金課 電話：06-6489-6137"\n',
-        "utf-8")
-    build_index(load_content([tmp_path / "faq.csv"]), tmp_path / "index")
-    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "DATABASE_URL": "sqlite://"})
+    app = app_over_table(tmp_path, "faq.csv", 'id,question,answer\n1,保険証をなくしたときは,'
+                         '"窓口で再交付します。\n【お問い合わせ】\n国保年金課 電話：06-6489-6137"\n')
     response = app.test_client().get("/entries/faq.1")
     page = response.get_data(as_text=True)
     assert "職員用" not in page and "ご案内ください" not in page  # residents arrive here from search engines
@@ -113,14 +107,8 @@ def test_widget_stays_within_its_download_budget(app):
 
 
 def test_markup_inside_an_entry_is_shown_as_text(tmp_path):
-    from kb.indexer import build_index
-    from kb.ingest import load_content
-    from webapp import create_app
-
-    (tmp_path / "faq.csv").write_text(
-        'id,question,answer\n1,<script>alert(1)</script>保険証の質問,"<img src=x onerror=alert(1)>保険証の回答"\n', "utf-8")
-    build_index(load_content([tmp_path / "faq.csv"]), tmp_path / "index")
-    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "DATABASE_URL": "sqlite://"})
+    app = app_over_table(tmp_path, "faq.csv",
+                         'id,question,answer\n1,<script>alert(1)</script>保険証の質問,"<img src=x onerror=alert(1)>保険証の回答"\n')
     client = app.test_client()
     for path in ("/?q=保険証", "/entries/faq.1"):
         page = text_of(client.get(path))

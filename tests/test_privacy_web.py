@@ -10,6 +10,7 @@ from sqlalchemy import select
 from kb.records import feedback, questions
 
 from .conftest import entry_id
+from .webapp_helpers import app_over_table
 
 NUMBER = "1234 5678 9018"  # a valid individual number (check digit 8)
 FORMS = [NUMBER, "123456789018", "１２３４－５６７８－９０１８"]
@@ -77,14 +78,8 @@ def test_a_number_split_over_several_questions_leaves_nothing_to_join(client, re
 
 def test_ids_and_filters_holding_long_numbers_still_open(tmp_path):
     """Export ids such as 202404010001 were masked before the look-up: dead links."""
-    from kb.indexer import build_index
-    from kb.ingest import load_content
-    from webapp import create_app
-
-    (tmp_path / "faq_20240401.csv").write_text(
-        "id,question,answer\n202404010001,保険証をなくしたときは,窓口で再交付を申請してください。\n", "utf-8")
-    build_index(load_content([tmp_path / "faq_20240401.csv"]), tmp_path / "index")
-    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index"), "DATABASE_URL": "sqlite://"})
+    app = app_over_table(tmp_path, "faq_20240401.csv",
+                         "id,question,answer\n202404010001,保険証をなくしたときは,窓口で再交付を申請してください。\n")
     client = app.test_client()
     entry = "faq_20240401.202404010001"
     assert client.get(f"/api/entries/{entry}").get_json()["id"] == entry

@@ -73,6 +73,10 @@ def request_complete(data: bytes) -> bool:
 class ReadAhead:
     """For ThreadWorker: requests are read in the event loop; threads get whole requests."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kb_reading: set = set()  # connections whose request is still arriving
+
     def enqueue_req(self, conn):
         ready = (getattr(conn, "kb_ready", False) or self.cfg.is_ssl
                  or getattr(self.cfg, "http2_cleartext", None) in ("prior-knowledge", "both")  # it sniffs the socket
@@ -82,7 +86,7 @@ class ReadAhead:
             return super().enqueue_req(conn)
         conn.kb_read, conn.kb_deadline = b"", time.monotonic() + REQUEST_DEADLINE
         conn.sock.setblocking(False)
-        self.__dict__.setdefault("kb_reading", set()).add(conn)
+        self.kb_reading.add(conn)
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._kb_readable, conn))
 
     def _kb_readable(self, conn, _sock):
@@ -114,7 +118,7 @@ class ReadAhead:
     def murder_pending(self):
         super().murder_pending()
         now = time.monotonic()
-        for conn in [c for c in self.__dict__.get("kb_reading", ()) if c.kb_deadline <= now]:
+        for conn in [c for c in self.kb_reading if c.kb_deadline <= now]:
             self._kb_drop(conn)  # a whole request did not arrive in time
 
     def handle(self, conn):
